@@ -1,0 +1,5 @@
+"""``python -m geobuk``: the same CLI as the ``geobuk`` command."""
+
+from geobuk.cli.main import main
+
+main()

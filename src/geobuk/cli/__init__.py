@@ -1,0 +1,1 @@
+"""The command line: a thin layer that parses arguments, calls a stage, and prints the result."""
