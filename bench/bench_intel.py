@@ -4,7 +4,7 @@ Both sides run in this one process on the same data:
 - load: the ATT&CK bundle in ../shared/data/attack (read + parse + store), geobuk into a fresh
   DuckDB file, stix2 into a MemoryStore;
 - lookups: 10,000 names (aliases of intrusion sets, in mixed spellings, hits and misses) and
-  10,000 indicator values (signature-base DPRK IOC lists, hits and misses). stix2 is queried with
+  10,000 indicator values (signature-base DPRK hashes, OFAC ETH/XBT addresses; hits and misses). stix2 is queried with
   Filters on ``aliases`` / ``pattern``; it is slow, so it runs on a sample and its per-lookup time is
   extrapolated to 10,000 (said so in the output).
 
@@ -29,7 +29,9 @@ from geobuk.intel.store import Store
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 ATTACK = DATA / "attack" / "enterprise-attack-v18.1-stix20.json"
-IOCS = [DATA / "signature-base" / "hash-iocs-dprk.txt", DATA / "signature-base" / "c2-iocs-dprk.txt"]
+IOCS = [DATA / "signature-base" / "hash-iocs-dprk.txt",
+        DATA / "ofac-addresses" / "sanctioned_addresses_ETH.txt",
+        DATA / "ofac-addresses" / "sanctioned_addresses_XBT.txt"]
 N = 10_000
 
 
@@ -49,13 +51,17 @@ def main() -> None:
     args = ap.parse_args()
     rng = random.Random(7)
 
-    # ---- load ATT&CK
-    with tempfile.TemporaryDirectory() as tmp:
-        t_geobuk, counts = timed(lambda: _load_geobuk(Path(tmp) / "bench.duckdb"))
-    t_stix2, mem = timed(lambda: stix2.MemoryStore(stix_data=orjson.loads(ATTACK.read_bytes()),
-                                                   allow_custom=True))
-    print(f"load ATT&CK ({counts} objects): geobuk {t_geobuk:.2f} s, stix2 MemoryStore {t_stix2:.2f} s, "
-          f"ratio {t_stix2 / t_geobuk:.1f}x")
+    # ---- load ATT&CK: best of three for each side (the first run of each pays one-time warm-up)
+    runs_geobuk, runs_stix2 = [], []
+    for _ in range(3):
+        with tempfile.TemporaryDirectory() as tmp:
+            runs_geobuk.append(timed(lambda: _load_geobuk(Path(tmp) / "bench.duckdb")))  # noqa: B023
+        runs_stix2.append(timed(lambda: stix2.MemoryStore(stix_data=orjson.loads(ATTACK.read_bytes()),
+                                                          allow_custom=True)))
+    t_geobuk, counts = min(runs_geobuk, key=lambda r: r[0])
+    t_stix2, mem = min(runs_stix2, key=lambda r: r[0])
+    print(f"load ATT&CK ({counts} objects, best of 3, into a store file incl. open and close): "
+          f"geobuk {t_geobuk:.2f} s, stix2 MemoryStore {t_stix2:.2f} s, ratio {t_stix2 / t_geobuk:.1f}x")
 
     # ---- lookups
     with tempfile.TemporaryDirectory() as tmp:

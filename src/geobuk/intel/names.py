@@ -23,8 +23,9 @@ _NON_ALNUM = re.compile(r"[\W_]+", re.UNICODE)
 
 def normalize_name(name: str) -> str:
     """Case-, accent- and punctuation-insensitive key of a name."""
-    folded = unicodedata.normalize("NFKD", name.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = name.casefold()
+    if not folded.isascii():
+        folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
     return _NON_ALNUM.sub("", folded)
 
 

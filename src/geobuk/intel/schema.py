@@ -1,6 +1,7 @@
 """The store's tables, and the migrations that bring an older store file up to date on open.
 
-``object_versions`` keeps every version ever imported; ``objects`` the current one of each id; the
+``object_versions`` keeps every version ever imported (with its JSON); ``objects`` points at the
+current one of each id (``current_objects`` joins the two); the
 other tables are indexes derived from current objects (rebuilt per changed id) so that the later
 stages look things up by value with a join instead of scanning JSON.
 """
@@ -29,9 +30,11 @@ CREATE TABLE objects (
     modified TIMESTAMP NOT NULL,
     type VARCHAR NOT NULL,
     name VARCHAR,
-    revoked BOOLEAN NOT NULL,
-    doc VARCHAR NOT NULL
+    revoked BOOLEAN NOT NULL
 );
+CREATE VIEW current_objects AS
+    SELECT o.id, o.modified, o.type, o.name, o.revoked, v.doc
+    FROM objects o JOIN object_versions v ON v.id = o.id AND v.modified = o.modified;
 CREATE INDEX objects_type ON objects (type);
 CREATE TABLE names (
     object_id VARCHAR NOT NULL,

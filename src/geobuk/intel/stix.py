@@ -8,7 +8,7 @@ exactly that, fast, and leaves deep validation to the tests and to ``stix2-valid
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 _TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
 _ID_RE = re.compile(
@@ -59,15 +59,16 @@ class StixProblem(ValueError):
 
 
 def parse_timestamp(value: object, prop: str) -> datetime:
-    if not isinstance(value, str) or not _TS_RE.match(value):
+    """A STIX timestamp as a naive ``datetime`` in UTC (STIX timestamps are always UTC)."""
+    # fromisoformat is fast but lenient (dates alone, offsets): the shape checks keep STIX's form.
+    if not (isinstance(value, str) and len(value) >= 20 and value[10] == "T" and value[-1] == "Z"):
         raise StixProblem(f"{prop} is not a STIX timestamp: {value!r}")
-    text = value[:-1]
-    if "." in text:
-        head, frac = text.split(".")
-        text = f"{head}.{frac[:6]:0<6}"
-    fmt = "%Y-%m-%dT%H:%M:%S.%f" if "." in text else "%Y-%m-%dT%H:%M:%S"
+    if len(value) > 27:  # more than microseconds (STIX allows any precision): keep microseconds
+        if not _TS_RE.match(value):
+            raise StixProblem(f"{prop} is not a STIX timestamp: {value!r}")
+        value = value[:26] + "Z"
     try:
-        return datetime.strptime(text, fmt).replace(tzinfo=UTC)
+        return datetime.fromisoformat(value[:-1])  # naive, always UTC: cheaper for Arrow and DuckDB
     except ValueError:
         raise StixProblem(f"{prop} is not a valid date: {value!r}") from None
 
@@ -112,7 +113,7 @@ def check(obj: object) -> tuple[str, str, datetime]:
             if not _ID_RE.match(str(obj[prop])):
                 raise StixProblem(f"{oid}: {prop} is not a STIX id: {obj[prop]!r}")
     if kind in SCO_TYPES:
-        return oid, kind, datetime(1970, 1, 1, tzinfo=UTC)
+        return oid, kind, datetime(1970, 1, 1)
     created = parse_timestamp(obj.get("created"), "created")
     modified = parse_timestamp(obj.get("modified", obj.get("created")), "modified")
     if modified < created:

@@ -1,0 +1,253 @@
+"""Evaluate compiled detections over a batch of events held in an Arrow table.
+
+Log values repeat heavily (the same ``Image``, ``ParentImage`` or ``Channel`` on thousands of
+events), so every column is dictionary-encoded once per batch and each predicate is evaluated once
+per *distinct* value, then mapped back to rows through the dictionary codes; predicate results are
+shared by all rules that test the same thing. Expressions are evaluated on shrinking row subsets: an
+``And`` only looks at rows its earlier terms kept, an ``Or`` only at rows not yet matched.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from geobuk.detect.ir import And, CompiledRule, Const, Detection, Expr, Keyword, LogFilter, Not, Or, Pred
+
+#: Columns geobuk adds to every event (file, record number...): never searched by keywords.
+META_PREFIX = "_"
+
+
+class _Column:
+    """One column, dictionary-encoded: codes per row (null -> the sentinel code ``len(values)``)."""
+
+    __slots__ = ("codes", "values", "_lowered")
+
+    def __init__(self, array: pa.Array) -> None:
+        if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
+            array = pc.cast(array, pa.string())
+        encoded = pc.dictionary_encode(array)
+        self.values: pa.Array = encoded.dictionary
+        self.codes = encoded.indices.fill_null(len(self.values)).to_numpy(zero_copy_only=False)
+        self._lowered: pa.Array | None = None
+
+    @property
+    def lowered(self) -> pa.Array:
+        if self._lowered is None:
+            self._lowered = pc.utf8_lower(self.values)
+        return self._lowered
+
+
+def _with_sentinel(result: pa.Array | np.ndarray, fill: bool = False) -> np.ndarray:
+    """A per-distinct-value boolean array, plus one slot for rows where the field is absent."""
+    if isinstance(result, (pa.Array, pa.ChunkedArray)):
+        result = result.fill_null(False).to_numpy(zero_copy_only=False)
+    return np.append(np.asarray(result, dtype=bool), fill)
+
+
+def _python_regex(values: pa.Array, pattern: str, flags: str) -> np.ndarray:
+    """Regexes RE2 refuses (lookaround, backreferences) run with Python's ``re``, per distinct value."""
+    compiled = re.compile(pattern, sum(getattr(re, f.upper()) for f in flags) if flags else 0)
+    return np.array([v is not None and compiled.search(v) is not None for v in values.to_pylist()],
+                    dtype=bool)
+
+
+def _numbers(values: pa.Array) -> np.ndarray:
+    out = np.full(len(values), np.nan)
+    for i, v in enumerate(values.to_pylist()):
+        try:
+            out[i] = float(v) if v is not None else np.nan
+        except ValueError:
+            try:
+                out[i] = float(int(v, 0))
+            except ValueError:
+                pass
+    return out
+
+
+def _in_network(values: pa.Array, network: str) -> np.ndarray:
+    net = ipaddress.ip_network(network, strict=False)
+    out = np.zeros(len(values), dtype=bool)
+    for i, v in enumerate(values.to_pylist()):
+        try:
+            out[i] = v is not None and ipaddress.ip_address(v.strip()) in net
+        except ValueError:
+            pass
+    return out
+
+
+class Batch:
+    """A table of events being hunted, with the caches that make repeated predicates cheap."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table
+        self.num_rows = table.num_rows
+        self.all_rows = np.arange(self.num_rows, dtype=np.int64)
+        self._names = {name.casefold(): name for name in table.column_names}
+        self._columns: dict[str, _Column | None] = {}
+        self._preds: dict[Pred, np.ndarray] = {}
+        self._filters: dict[tuple, np.ndarray] = {}
+
+    # ---------------------------------------------------------------- columns
+    def column(self, field: str) -> _Column | None:
+        key = field.casefold()
+        if key not in self._columns:
+            name = self._names.get(key)
+            self._columns[key] = _Column(self.table.column(name).combine_chunks()) if name else None
+        return self._columns[key]
+
+    def searchable_fields(self) -> list[str]:
+        return [n for n in self.table.column_names if not n.startswith(META_PREFIX)]
+
+    # ---------------------------------------------------------------- predicates
+    def _distinct(self, pred: Pred, col: _Column) -> np.ndarray:
+        """The predicate on each distinct value of its column (plus the absent-value slot)."""
+        op, value = pred.op, pred.value
+        if op == "exists":
+            return _with_sentinel(np.ones(len(col.values), dtype=bool))
+        if op == "missing":
+            return _with_sentinel(np.zeros(len(col.values), dtype=bool), fill=True)
+        if op == "null":
+            return _with_sentinel(pc.equal(col.values, ""), fill=True)
+        data = col.values if pred.cased else col.lowered
+        if op == "eq":
+            return _with_sentinel(pc.equal(data, value))
+        if op == "contains":
+            return _with_sentinel(pc.match_substring(data, value))
+        if op == "startswith":
+            return _with_sentinel(pc.starts_with(data, value))
+        if op == "endswith":
+            return _with_sentinel(pc.ends_with(data, value))
+        if op == "glob":
+            return _with_sentinel(self._regex(data, f"^(?:{value})$", "s"))
+        if op == "regex":
+            return _with_sentinel(self._regex(col.values, value, pred.flags))
+        if op in ("lt", "lte", "gt", "gte"):
+            nums = _numbers(col.values)
+            with np.errstate(invalid="ignore"):
+                cmp = {"lt": nums < value, "lte": nums <= value, "gt": nums > value, "gte": nums >= value}
+            return _with_sentinel(cmp[op])
+        if op == "cidr":
+            return _with_sentinel(_in_network(col.values, str(value)))
+        raise ValueError(f"unknown operator {op}")
+
+    @staticmethod
+    def _regex(values: pa.Array, pattern: str, flags: str) -> np.ndarray | pa.Array:
+        prefixed = f"(?{flags}){pattern}" if flags else pattern
+        try:
+            return pc.match_substring_regex(values, prefixed)
+        except pa.ArrowInvalid:
+            return _python_regex(values, pattern, flags)
+
+    def pred_rows(self, pred: Pred, rows: np.ndarray) -> np.ndarray:
+        """Boolean mask over ``rows``: where the predicate holds."""
+        if pred.op.startswith("fieldref"):
+            return self._fieldref(pred, rows)
+        col = self.column(pred.field)
+        if col is None:
+            return np.full(len(rows), pred.op in ("missing", "null"))
+        table = self._preds.get(pred)
+        if table is None:
+            table = self._preds[pred] = self._distinct(pred, col)
+        return table[col.codes[rows]]
+
+    def _fieldref(self, pred: Pred, rows: np.ndarray) -> np.ndarray:
+        left, right = self.column(pred.field), self.column(str(pred.value))
+        if left is None or right is None:
+            return np.zeros(len(rows), dtype=bool)
+        a = pc.take(left.lowered, pa.array(np.minimum(left.codes[rows], len(left.values) - 1)))
+        b = pc.take(right.lowered, pa.array(np.minimum(right.codes[rows], len(right.values) - 1)))
+        present = (left.codes[rows] < len(left.values)) & (right.codes[rows] < len(right.values))
+        if pred.op == "fieldref":
+            result = pc.equal(a, b)
+        else:
+            test = str.startswith if pred.op == "fieldref_startswith" else str.endswith
+            result = pa.array([x is not None and y is not None and test(x, y)
+                               for x, y in zip(a.to_pylist(), b.to_pylist(), strict=True)])
+        return present & result.fill_null(False).to_numpy(zero_copy_only=False)
+
+    def keyword_rows(self, kw: Keyword, rows: np.ndarray) -> np.ndarray:
+        mask = np.zeros(len(rows), dtype=bool)
+        for field in self.searchable_fields():
+            remaining = np.flatnonzero(~mask)
+            if not len(remaining):
+                break
+            hit = self.pred_rows(Pred(field, kw.op, kw.value, kw.cased, kw.flags), rows[remaining])
+            mask[remaining[hit]] = True
+        return mask
+
+    # ---------------------------------------------------------------- expressions
+    def eval(self, expr: Expr, rows: np.ndarray) -> np.ndarray:
+        """Boolean mask over ``rows`` (row indices into the table) where ``expr`` holds."""
+        if isinstance(expr, Pred):
+            return self.pred_rows(expr, rows)
+        if isinstance(expr, And):
+            keep = np.arange(len(rows))
+            for arg in expr.args:
+                keep = keep[self.eval(arg, rows[keep])]
+                if not len(keep):
+                    break
+            mask = np.zeros(len(rows), dtype=bool)
+            mask[keep] = True
+            return mask
+        if isinstance(expr, Or):
+            mask = np.zeros(len(rows), dtype=bool)
+            todo = np.arange(len(rows))
+            for arg in expr.args:
+                hit = self.eval(arg, rows[todo])
+                mask[todo[hit]] = True
+                todo = todo[~hit]
+                if not len(todo):
+                    break
+            return mask
+        if isinstance(expr, Not):
+            return ~self.eval(expr.arg, rows)
+        if isinstance(expr, Keyword):
+            return self.keyword_rows(expr, rows)
+        if isinstance(expr, Const):
+            return np.full(len(rows), expr.value)
+        raise TypeError(f"not an expression: {expr!r}")
+
+    # ---------------------------------------------------------------- log filters
+    def filter_rows(self, logfilter: LogFilter) -> np.ndarray:
+        """Row indices of events a detection with this filter can match."""
+        key = logfilter.key
+        rows = self._filters.get(key)
+        if rows is None:
+            mask = np.ones(self.num_rows, dtype=bool)
+            for field, values in (("Channel", logfilter.channels), ("EventID", logfilter.event_ids)):
+                if values:
+                    mask &= self._in(field, values)
+            rows = self._filters[key] = np.flatnonzero(mask)
+        return rows
+
+    def _in(self, field: str, values: frozenset[str]) -> np.ndarray:
+        col = self.column(field)
+        if col is None:
+            return np.zeros(self.num_rows, dtype=bool)
+        table = _with_sentinel(pc.is_in(col.lowered, value_set=pa.array(sorted(values))))
+        return table[col.codes]
+
+    def detection_rows(self, detection: Detection) -> np.ndarray:
+        rows = self.filter_rows(detection.logfilter)
+        if not len(rows):
+            return rows
+        return rows[self.eval(detection.expr, rows)]
+
+
+def match_rules(batch: Batch, rules: Iterable[CompiledRule]) -> dict[str, np.ndarray]:
+    """Rule id -> sorted row indices of the batch it matches (rules with no match are left out)."""
+    out: dict[str, np.ndarray] = {}
+    for rule in rules:
+        hits = [batch.detection_rows(d) for d in rule.detections]
+        hits = [h for h in hits if len(h)]
+        if hits:
+            rows = hits[0] if len(hits) == 1 else np.unique(np.concatenate(hits))
+            prev = out.get(rule.id)
+            out[rule.id] = rows if prev is None else np.union1d(prev, rows)
+    return out
