@@ -13,6 +13,9 @@ import stix2
 
 from factories import intrusion_set, malware, relationship
 from geobuk.cli.main import run
+from geobuk.intel.export import export_bundle
+from geobuk.intel.importing import import_files
+from geobuk.intel.store import Store
 
 
 @pytest.fixture
@@ -136,3 +139,17 @@ def test_demo_runs_on_the_embedded_default(tmp_path, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "Andariel" in out and "TraderTraitor" in out
     assert (tmp_path / "demo.duckdb").exists()
+
+
+def test_whole_store_round_trips_through_export(db, tmp_path, capsys):
+    first = tmp_path / "first.json"
+    assert geobuk(db, "intel", "export", "--out", str(first)) == 0
+    other = tmp_path / "other.duckdb"
+    assert geobuk(other, "intel", "import", str(first)) == 0
+    assert "0 new objects, 0 new versions" in capsys.readouterr().out  # the pack was already there
+    fresh = tmp_path / "fresh.duckdb"
+    with Store(fresh) as store:  # a store without the built-in pack: the export alone must rebuild it
+        import_files(store, [first])
+        again = json.loads(export_bundle(store))
+    assert sorted(again["objects"], key=lambda o: o["id"]) == sorted(
+        json.loads(first.read_text())["objects"], key=lambda o: o["id"])

@@ -9,6 +9,7 @@ shared by all rules that test the same thing. Expressions are evaluated on shrin
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 from collections.abc import Iterable
@@ -60,13 +61,13 @@ def _python_regex(values: pa.Array, pattern: str, flags: str) -> np.ndarray:
 def _numbers(values: pa.Array) -> np.ndarray:
     out = np.full(len(values), np.nan)
     for i, v in enumerate(values.to_pylist()):
+        if v is None:
+            continue
         try:
-            out[i] = float(v) if v is not None else np.nan
+            out[i] = float(v)
         except ValueError:
-            try:
-                out[i] = float(int(v, 0))
-            except ValueError:
-                pass
+            with contextlib.suppress(ValueError):
+                out[i] = float(int(v, 0))  # hex such as 0x1F
     return out
 
 
@@ -74,10 +75,9 @@ def _in_network(values: pa.Array, network: str) -> np.ndarray:
     net = ipaddress.ip_network(network, strict=False)
     out = np.zeros(len(values), dtype=bool)
     for i, v in enumerate(values.to_pylist()):
-        try:
-            out[i] = v is not None and ipaddress.ip_address(v.strip()) in net
-        except ValueError:
-            pass
+        if v is not None:
+            with contextlib.suppress(ValueError):
+                out[i] = ipaddress.ip_address(v.strip()) in net
     return out
 
 

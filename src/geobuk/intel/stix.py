@@ -95,7 +95,7 @@ def check(obj: object) -> tuple[str, str, datetime]:
     if not isinstance(obj, dict):
         raise StixProblem("not a JSON object")
     kind = obj.get("type")
-    if not isinstance(kind, str) or not _TYPE_RE.match(kind):
+    if kind not in REQUIRED and (not isinstance(kind, str) or not _TYPE_RE.match(kind)):
         raise StixProblem(f"bad or missing type: {kind!r}")
     oid = obj.get("id")
     m = _ID_RE.match(oid) if isinstance(oid, str) else None
@@ -110,8 +110,9 @@ def check(obj: object) -> tuple[str, str, datetime]:
         raise StixProblem(f"{oid}: a malware family needs a name")
     if kind == "relationship":
         for prop in ("source_ref", "target_ref"):
-            if not _ID_RE.match(str(obj[prop])):
-                raise StixProblem(f"{oid}: {prop} is not a STIX id: {obj[prop]!r}")
+            ref = obj[prop]
+            if not (isinstance(ref, str) and len(ref) > 38 and ref[-38:-36] == "--"):
+                raise StixProblem(f"{oid}: {prop} is not a STIX id: {ref!r}")
     if kind in SCO_TYPES:
         return oid, kind, datetime(1970, 1, 1)
     created = parse_timestamp(obj.get("created"), "created")

@@ -162,7 +162,8 @@ class Store:
             con.execute("""
                 CREATE OR REPLACE TEMP TABLE promoted AS
                 SELECT f.id, f.modified, f.type, f.name, f.revoked FROM (
-                    SELECT * FROM incoming QUALIFY row_number() OVER (PARTITION BY id ORDER BY modified DESC) = 1
+                    SELECT * FROM incoming
+                    QUALIFY row_number() OVER (PARTITION BY id ORDER BY modified DESC) = 1
                 ) f LEFT JOIN objects o ON o.id = f.id
                 WHERE o.id IS NULL OR f.modified > o.modified
             """)
