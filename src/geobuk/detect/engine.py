@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geobuk.detect.ir import And, CompiledRule, Const, Detection, Expr, Keyword, LogFilter, Not, Or, Pred
+from geobuk.detect.plan import RAW_FIELD, SCANNED_OPS, SEPARATOR, FieldPlan, Plan, keyword_pred
 
 #: Columns geobuk adds to every event (file, record number...): never searched by keywords.
 META_PREFIX = "_"
@@ -84,8 +85,9 @@ def _in_network(values: pa.Array, network: str) -> np.ndarray:
 class Batch:
     """A table of events being hunted, with the caches that make repeated predicates cheap."""
 
-    def __init__(self, table: pa.Table) -> None:
+    def __init__(self, table: pa.Table, plan: Plan | None = None) -> None:
         self.table = table
+        self.plan = plan
         self.num_rows = table.num_rows
         self.all_rows = np.arange(self.num_rows, dtype=np.int64)
         self._names = {name.casefold(): name for name in table.column_names}
@@ -97,9 +99,21 @@ class Batch:
     def column(self, field: str) -> _Column | None:
         key = field.casefold()
         if key not in self._columns:
-            name = self._names.get(key)
-            self._columns[key] = _Column(self.table.column(name).combine_chunks()) if name else None
+            if key == RAW_FIELD:
+                self._columns[key] = _Column(self._raw())
+            else:
+                name = self._names.get(key)
+                self._columns[key] = _Column(self.table.column(name).combine_chunks()) if name else None
         return self._columns[key]
+
+    def _raw(self) -> pa.Array:
+        """Every searchable value of each event joined by a separator (with one at each end), so a
+        keyword is one substring test: ``\x1fvalue\x1f`` is an exact value, ``\x1fvalue`` a prefix."""
+        columns = [self.table.column(n) for n in self.searchable_fields()]
+        if not columns:
+            return pa.array([SEPARATOR * 2] * self.num_rows)
+        joined = pc.binary_join_element_wise(*columns, SEPARATOR, null_handling="skip")
+        return pc.binary_join_element_wise(SEPARATOR, joined, SEPARATOR, SEPARATOR).combine_chunks()
 
     def searchable_fields(self) -> list[str]:
         return [n for n in self.table.column_names if not n.startswith(META_PREFIX)]
@@ -153,8 +167,45 @@ class Batch:
             return np.full(len(rows), pred.op in ("missing", "null"))
         table = self._preds.get(pred)
         if table is None:
-            table = self._preds[pred] = self._distinct(pred, col)
+            plan = self.plan.for_pred(pred) if self.plan and (pred.op == "eq" or pred.op in SCANNED_OPS) else None
+            if plan is not None and pred in plan.index:
+                self._scan(plan, col)
+                table = self._preds[pred]
+            else:
+                table = self._preds[pred] = self._distinct(pred, col)
         return table[col.codes[rows]]
+
+    def _scan(self, plan: FieldPlan, col: _Column) -> None:
+        """Answer every string test of one field in one pass over its distinct values."""
+        values = (col.values if plan.preds[0].cased else col.lowered).to_pylist()
+        n = len(values)
+        results = np.zeros((len(plan.preds), n + 1), dtype=bool)
+        for index in plan.always:
+            results[index, :n] = True
+        if plan.equals:
+            positions: dict[str, list[int]] = {}  # lower-casing can merge distinct values
+            for i, v in enumerate(values):
+                positions.setdefault(v, []).append(i)
+            for text, indexes in plan.equals.items():
+                for i in positions.get(text, ()):
+                    results[indexes, i] = True
+        if plan.automaton is not None:
+            entries = plan.entries
+            iterate = plan.automaton.iter
+            for i, value in enumerate(values):
+                if not value:
+                    continue
+                last = len(value) - 1
+                for end, slot in iterate(value):
+                    entry = entries[slot]
+                    if entry.contains:
+                        results[entry.contains, i] = True
+                    if entry.prefix and end + 1 == entry.length:
+                        results[entry.prefix, i] = True
+                    if entry.suffix and end == last:
+                        results[entry.suffix, i] = True
+        for pred, row in zip(plan.preds, results, strict=True):
+            self._preds[pred] = row
 
     def _fieldref(self, pred: Pred, rows: np.ndarray) -> np.ndarray:
         left, right = self.column(pred.field), self.column(str(pred.value))
@@ -172,6 +223,9 @@ class Batch:
         return present & result.fill_null(False).to_numpy(zero_copy_only=False)
 
     def keyword_rows(self, kw: Keyword, rows: np.ndarray) -> np.ndarray:
+        raw = keyword_pred(kw)
+        if raw is not None:
+            return self.pred_rows(raw, rows)
         mask = np.zeros(len(rows), dtype=bool)
         for field in self.searchable_fields():
             remaining = np.flatnonzero(~mask)

@@ -162,3 +162,30 @@ class CompiledRule:
     name: str | None = None
     generate: bool = True
     extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """A Sigma correlation rule, compiled: which rule matches to group, count and time-bound.
+
+    ``rules`` are the referenced rules' ids or names, resolved when the hunt runs. ``condition`` is
+    (operator, number) with operator one of gt/gte/lt/lte/eq (None for temporal types);
+    ``value_field`` is the field whose distinct values ``value_count`` counts; ``aliases`` maps an
+    alias field name to {referenced rule id or name: that rule's field}.
+    """
+
+    id: str
+    title: str
+    level: str
+    tags: tuple[str, ...]
+    source: str
+    type: str
+    rules: tuple[str, ...]
+    group_by: tuple[str, ...]
+    timespan: float
+    condition: tuple[str, float] | None = None
+    value_field: str | None = None
+    aliases: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    generate: bool = False
+    name: str | None = None
+    description: str = ""

@@ -17,6 +17,7 @@ from sigma.conditions import (
     ConditionOR,
     ConditionValueExpression,
 )
+from sigma.exceptions import SigmaError
 from sigma.processing.pipeline import ProcessingPipeline
 from sigma.rule import SigmaRule
 
@@ -95,13 +96,23 @@ def compile_variant(rule: SigmaRule, pipeline: ProcessingPipeline) -> list[Detec
 
 def compile_rule(rule: SigmaRule, variants: list[tuple[Callable[[SigmaRule], bool], ProcessingPipeline]],
                  source: str) -> CompiledRule:
-    """Compile ``rule`` under every pipeline whose predicate accepts it (at least the last one)."""
+    """Compile ``rule`` under every pipeline variant that accepts it.
+
+    A variant that cannot express the rule (fields its log source does not record) is skipped; the
+    rule fails only if no variant can express it.
+    """
     if rule.errors:
         raise Unsupported(str(rule.errors[0]))
     detections: list[Detection] = []
+    failures: list[Exception] = []
     for accepts, pipeline in variants:
         if accepts(rule):
-            detections.extend(compile_variant(rule, pipeline))
+            try:
+                detections.extend(compile_variant(rule, pipeline))
+            except (SigmaError, Unsupported) as exc:  # this log source cannot express the rule
+                failures.append(exc)
+    if not detections and failures:
+        raise failures[0]
     unique = tuple(dict.fromkeys(detections))
     return CompiledRule(
         id=str(rule.id) if rule.id else rule.title, title=rule.title,

@@ -1,0 +1,113 @@
+"""What a set of rules asks of each field, gathered once so a batch can answer it in one pass.
+
+Thousands of rules test the same few fields (``Image``, ``CommandLine``...) with substring,
+prefix, suffix and equality tests. Evaluating them one by one costs a call per test per batch; a
+``FieldPlan`` instead puts every substring/prefix/suffix pattern of a field into one Aho-Corasick
+automaton and every equality value into one dictionary, so each distinct value of the field is
+scanned once for all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from geobuk.detect.ir import And, CompiledRule, Expr, Keyword, Not, Or, Pred
+
+SCANNED_OPS = ("contains", "startswith", "endswith")
+#: The pseudo-field keywords are searched in: every value of an event, joined (see ``engine``).
+RAW_FIELD = "\x00raw"
+SEPARATOR = "\x1f"
+
+
+@dataclass
+class PatternEntry:
+    """The tests one pattern answers: (test index, op) pairs."""
+
+    length: int
+    contains: list[int] = field(default_factory=list)
+    prefix: list[int] = field(default_factory=list)
+    suffix: list[int] = field(default_factory=list)
+
+
+@dataclass
+class FieldPlan:
+    """All string tests on one field with one case sensitivity."""
+
+    preds: list[Pred] = field(default_factory=list)
+    equals: dict[str, list[int]] = field(default_factory=dict)
+    entries: list[PatternEntry] = field(default_factory=list)
+    automaton: ahocorasick.Automaton | None = None
+    always: list[int] = field(default_factory=list)  # contains "": true wherever the field exists
+    index: dict[Pred, int] = field(default_factory=dict)
+
+    def add(self, pred: Pred) -> None:
+        index = len(self.preds)
+        self.preds.append(pred)
+        self.index[pred] = index
+        text = str(pred.value)
+        if pred.op == "eq":
+            self.equals.setdefault(text, []).append(index)
+        elif not text:
+            self.always.append(index)
+        else:
+            if self.automaton is None:
+                self.automaton = ahocorasick.Automaton()
+            slot = self.automaton.get(text, None)
+            if slot is None:
+                slot = len(self.entries)
+                self.entries.append(PatternEntry(len(text)))
+                self.automaton.add_word(text, slot)
+            entry = self.entries[slot]
+            {"contains": entry.contains, "startswith": entry.prefix, "endswith": entry.suffix}[pred.op].append(
+                index)
+
+    def finish(self) -> None:
+        if self.automaton is not None:
+            self.automaton.make_automaton()
+
+
+def keyword_pred(kw: Keyword) -> Pred | None:
+    """A keyword as a test on the joined raw values, when one exists (else it is searched per field)."""
+    if kw.op not in ("eq", "contains", "startswith", "endswith") or SEPARATOR in kw.value:
+        return None
+    text = {"eq": f"{SEPARATOR}{kw.value}{SEPARATOR}", "contains": kw.value,
+            "startswith": f"{SEPARATOR}{kw.value}", "endswith": f"{kw.value}{SEPARATOR}"}[kw.op]
+    return Pred(RAW_FIELD, "contains", text, kw.cased)
+
+
+def _walk(expr: Expr) -> Iterable[Pred]:
+    if isinstance(expr, Pred):
+        yield expr
+    elif isinstance(expr, Keyword):
+        pred = keyword_pred(expr)
+        if pred is not None:
+            yield pred
+    elif isinstance(expr, (And, Or)):
+        for arg in expr.args:
+            yield from _walk(arg)
+    elif isinstance(expr, Not):
+        yield from _walk(expr.arg)
+
+
+class Plan:
+    """Field plans for every string test of a rule set, keyed by (casefolded field, cased)."""
+
+    def __init__(self, rules: Iterable[CompiledRule]) -> None:
+        self.fields: dict[tuple[str, bool], FieldPlan] = {}
+        seen: set[Pred] = set()
+        for rule in rules:
+            for detection in rule.detections:
+                for pred in _walk(detection.expr):
+                    if pred in seen or (pred.op != "eq" and pred.op not in SCANNED_OPS):
+                        continue
+                    seen.add(pred)
+                    key = (pred.field.casefold(), pred.cased)
+                    self.fields.setdefault(key, FieldPlan()).add(pred)
+        for plan in self.fields.values():
+            plan.finish()
+
+    def for_pred(self, pred: Pred) -> FieldPlan | None:
+        return self.fields.get((pred.field.casefold(), pred.cased))

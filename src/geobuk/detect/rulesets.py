@@ -1,0 +1,136 @@
+"""Loading rule files into compiled rules, with an on-disk cache keyed by each file's content.
+
+Parsing and compiling thousands of Sigma rules takes seconds (YAML and pySigma's pipelines); a hunt
+over the same rules again should not pay that. Each file's compiled rules are pickled under a key
+made of the file's bytes, the pipeline and ``COMPILER_VERSION``: change any of them and the file is
+compiled again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from geobuk.detect.ir import CompiledRule, Correlation
+from geobuk.errors import InputError
+
+#: Bump when the compiled form or the compiler's output changes: old cache entries are then ignored.
+COMPILER_VERSION = "1"
+RULE_SUFFIXES = (".yml", ".yaml")
+BUILTIN_RULES = Path(__file__).parent / "rules"
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """A rule geobuk could not load, and why."""
+
+    source: str
+    rule: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.rule or 'file'}: {self.reason}"
+
+
+@dataclass
+class RuleSet:
+    rules: list[CompiledRule] = field(default_factory=list)
+    correlations: list[Correlation] = field(default_factory=list)
+    problems: list[RuleProblem] = field(default_factory=list)
+    cached_files: int = 0
+    compiled_files: int = 0
+
+    def extend(self, other: RuleSet) -> None:
+        self.rules += other.rules
+        self.correlations += other.correlations
+        self.problems += other.problems
+        self.cached_files += other.cached_files
+        self.compiled_files += other.compiled_files
+
+
+def rule_files(paths: Iterable[Path]) -> list[Path]:
+    """Rule files named by ``paths`` (files, or folders searched recursively), in a stable order."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file())
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise InputError(path, "no such rule file or folder")
+    return out
+
+
+def _cache_key(data: bytes, pipeline: str) -> str:
+    h = hashlib.sha256()
+    for part in (COMPILER_VERSION.encode(), pipeline.encode(), data):
+        h.update(part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def compile_file(path: Path, data: bytes, pipeline: str = "windows") -> RuleSet:
+    """Parse one rule file (possibly several YAML documents) and compile every rule in it."""
+    from geobuk.detect.sigma.loader import compile_documents
+
+    try:
+        documents = [d for d in yaml.load_all(data, Loader=_Loader) if d is not None]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        return RuleSet(problems=[RuleProblem(str(path), None, f"not valid YAML{where}")])
+    if not all(isinstance(d, dict) for d in documents):
+        return RuleSet(problems=[RuleProblem(str(path), None, "not a Sigma rule (not a YAML mapping)")])
+    return compile_documents(documents, str(path), pipeline)
+
+
+def load_ruleset(paths: Sequence[Path], *, cache_dir: Path | None = None,
+                 pipeline: str = "windows") -> RuleSet:
+    """Compiled rules from every rule file under ``paths``; unloadable rules listed in ``problems``."""
+    result = RuleSet()
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    for path in rule_files(paths):
+        data = path.read_bytes()
+        entry = cache_dir / f"{_cache_key(data, pipeline)}.pickle" if cache_dir else None
+        if entry is not None and entry.exists():
+            try:
+                compiled: RuleSet = pickle.loads(entry.read_bytes())
+                result.extend(_relocate(compiled, path))
+                result.cached_files += 1
+                continue
+            except Exception:  # a damaged or foreign cache entry: compile again  # noqa: BLE001
+                entry.unlink(missing_ok=True)
+        compiled = compile_file(path, data, pipeline)
+        if entry is not None:
+            tmp = entry.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.replace(entry)
+        result.extend(compiled)
+        result.compiled_files += 1
+    return result
+
+
+def _relocate(compiled: RuleSet, path: Path) -> RuleSet:
+    """A cached entry may come from an identical file elsewhere: name the file it was loaded from."""
+    source = str(path)
+    for rule in compiled.rules:
+        rule.source = source
+    compiled.correlations = [c if c.source == source else _with_source(c, source)
+                             for c in compiled.correlations]
+    compiled.problems = [RuleProblem(source, p.rule, p.reason) for p in compiled.problems]
+    compiled.cached_files = compiled.compiled_files = 0
+    return compiled
+
+
+def _with_source(corr: Correlation, source: str) -> Correlation:
+    from dataclasses import replace
+
+    return replace(corr, source=source)
