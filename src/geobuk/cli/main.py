@@ -10,6 +10,7 @@ import typer
 from geobuk import __version__
 from geobuk.cli import console
 from geobuk.cli.demo import demo
+from geobuk.cli.hunt import hunt_cmd
 from geobuk.cli.intel import intel_app
 from geobuk.config import default_db
 from geobuk.errors import GeobukError
@@ -25,6 +26,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(intel_app, name="intel")
+app.command("hunt")(hunt_cmd)
 app.command()(demo)
 
 

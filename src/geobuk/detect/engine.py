@@ -25,6 +25,12 @@ from geobuk.detect.plan import RAW_FIELD, SCANNED_OPS, SEPARATOR, FieldPlan, Pla
 META_PREFIX = "_"
 
 
+def field_key(name: str) -> str:
+    """Field names match ignoring case and spaces: rules say ``ThreatName`` where Windows Defender's
+    events say ``Threat Name``, and ``ProcessId`` where others say ``ProcessID``."""
+    return name.casefold().replace(" ", "")
+
+
 class _Column:
     """One column, dictionary-encoded: codes per row (null -> the sentinel code ``len(values)``)."""
 
@@ -90,14 +96,14 @@ class Batch:
         self.plan = plan
         self.num_rows = table.num_rows
         self.all_rows = np.arange(self.num_rows, dtype=np.int64)
-        self._names = {name.casefold(): name for name in table.column_names}
+        self._names = {field_key(name): name for name in table.column_names}
         self._columns: dict[str, _Column | None] = {}
         self._preds: dict[Pred, np.ndarray] = {}
         self._filters: dict[tuple, np.ndarray] = {}
 
     # ---------------------------------------------------------------- columns
     def column(self, field: str) -> _Column | None:
-        key = field.casefold()
+        key = field_key(field)
         if key not in self._columns:
             if key == RAW_FIELD:
                 self._columns[key] = _Column(self._raw())

@@ -75,10 +75,9 @@ def names_of(obj: dict) -> list[NameRow]:
         if isinstance(entry, dict):
             by = ",".join(entry.get("by") or []) or "stix"
             add(entry.get("name"), "overlap" if entry.get("kind") == "overlap" else "alias", by)
-    if kind == "attack-pattern":
-        for ref in obj.get("external_references") or []:
-            if ref.get("source_name") == "mitre-attack" and ref.get("external_id"):
-                add(ref["external_id"], "alias", "mitre-attack")
+    for ref in obj.get("external_references") or []:  # "G0138", "T1059.001", "S0433" name objects too
+        if ref.get("source_name") == "mitre-attack" and ref.get("external_id"):
+            add(ref["external_id"], "alias", "mitre-attack")
     return list(rows.values())
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import duckdb
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -64,9 +64,37 @@ CREATE INDEX relationships_source ON relationships (source_ref);
 CREATE INDEX relationships_target ON relationships (target_ref);
 """
 
+# Version 2: results of the later stages (hunt findings today), kept with the parameters of the run
+# that produced them so reports and sharing can use them later.
+_V2 = """
+CREATE TABLE runs (
+    id VARCHAR PRIMARY KEY,
+    stage VARCHAR NOT NULL,
+    started TIMESTAMP NOT NULL,
+    seconds DOUBLE,
+    parameters VARCHAR NOT NULL,
+    summary VARCHAR NOT NULL
+);
+CREATE TABLE findings (
+    run_id VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    rule_id VARCHAR NOT NULL,
+    rule_title VARCHAR,
+    level VARCHAR,
+    actor VARCHAR,
+    source_file VARCHAR,
+    record_id VARCHAR,
+    timestamp VARCHAR,
+    host VARCHAR,
+    doc VARCHAR NOT NULL
+);
+CREATE INDEX findings_run ON findings (run_id);
+"""
+
 #: MIGRATIONS[n] takes a store at version n to n + 1.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     0: lambda con: con.execute(_V1),
+    1: lambda con: con.execute(_V2),
 }
 
 

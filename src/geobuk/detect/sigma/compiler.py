@@ -120,4 +120,5 @@ def compile_rule(rule: SigmaRule, variants: list[tuple[Callable[[SigmaRule], boo
         tags=tuple(str(t) for t in rule.tags), source=source, detections=unique,
         description=rule.description or "", references=tuple(rule.references or ()),
         falsepositives=tuple(rule.falsepositives or ()), name=getattr(rule, "name", None),
+        extra={"actor": (rule.custom_attributes or {}).get("actor")},
     )

@@ -1,0 +1,178 @@
+"""A hunt: read logs batch by batch, match rules and indicators, correlate, and report findings.
+
+Memory stays bounded by the batch size: each batch is matched and dropped; only findings (and the
+few events correlation rules need) are kept.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+
+from geobuk.detect.correlate import CorrelationHit, Match, evaluate, referenced_rules, suppressed_rules
+from geobuk.detect.engine import Batch, match_rules
+from geobuk.detect.findings import Finding, level_rank
+from geobuk.detect.indicators import IndicatorIndex, match_indicators
+from geobuk.detect.ir import CompiledRule, Correlation
+from geobuk.detect.plan import Plan
+from geobuk.detect.rulesets import RuleSet
+from geobuk.sources import ReadProgress, iter_batches
+
+META = ("_source", "_record", "_timestamp", "_host")
+
+
+@dataclass
+class HuntResult:
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    events: int = 0
+    sources: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class Attribution:
+    """Actor names for rules and indicators, resolved through the intel store before the hunt."""
+
+    rule_actor: Callable[[CompiledRule | Correlation], str | None] = lambda rule: None
+    indicator_actor: dict[str, str] = field(default_factory=dict)
+
+
+def parse_time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _event(row: dict) -> dict[str, str]:
+    return {k: v for k, v in row.items() if v is not None and not k.startswith("_")}
+
+
+class Hunter:
+    """Holds what stays the same across batches: rules, the field plan, indicators, attribution."""
+
+    def __init__(self, ruleset: RuleSet, *, indicators: IndicatorIndex | None = None,
+                 attribution: Attribution | None = None, min_level: str = "informational") -> None:
+        self.min_rank = level_rank(min_level)
+        self.correlations = ruleset.correlations
+        refs = referenced_rules(self.correlations, ruleset.rules) if self.correlations else {}
+        self.referenced = set().union(*refs.values()) if refs else set()
+        self.suppressed = suppressed_rules(self.correlations, ruleset.rules) if self.correlations else set()
+        self.rules = [r for r in ruleset.rules
+                      if r.id in self.referenced or (level_rank(r.level) >= self.min_rank
+                                                     and r.id not in self.suppressed)]
+        self.by_id = {r.id: r for r in self.rules}
+        self.plan = Plan(self.rules)
+        self.indicators = indicators
+        self.attribution = attribution or Attribution()
+        self.actors = {r.id: self.attribution.rule_actor(r) for r in self.rules}
+        self.matches: list[Match] = []
+
+    def batch(self, table: pa.Table) -> list[Finding]:
+        """Findings of one batch (correlation inputs are kept for ``finish``)."""
+        findings: list[Finding] = []
+        hits = match_rules(Batch(table, self.plan), self.rules)
+        rows_needed = sorted({int(r) for rows in hits.values() for r in rows})
+        indicator_hits = match_indicators(table, self.indicators) if self.indicators else []
+        rows_needed = sorted(set(rows_needed) | {h[0] for h in indicator_hits})
+        if not rows_needed:
+            return findings
+        taken = table.take(pa.array(rows_needed)).to_pylist()
+        row_of = dict(zip(rows_needed, taken, strict=True))
+        for rule_id, rows in hits.items():
+            rule = self.by_id[rule_id]
+            report = rule.id not in self.suppressed and level_rank(rule.level) >= self.min_rank
+            for r in rows:
+                row = row_of[int(r)]
+                if rule.id in self.referenced:
+                    self.matches.append(Match(rule.id, rule.name, parse_time(row.get("_timestamp")),
+                                              _event(row), (row.get("_source") or "", row.get("_record") or "")))
+                if report:
+                    findings.append(self._finding("sigma", rule.id, rule.title, rule.level, list(rule.tags),
+                                                  self.actors.get(rule.id), None, row))
+        for r, kind, value, oid, name in indicator_hits:
+            indicator = {"id": oid, "type": kind, "value": value, "name": name}
+            findings.append(self._finding("indicator", oid, f"Known indicator: {name or value}", "high",
+                                          [], self.attribution.indicator_actor.get(oid), indicator,
+                                          row_of[r]))
+        return findings
+
+    def finish(self) -> list[Finding]:
+        """Findings of the correlation rules, over the matches of every batch."""
+        if not self.correlations:
+            return []
+        return [self._correlation_finding(hit) for hit in evaluate(self.correlations, self.matches, self.rules)
+                if level_rank(hit.correlation.level) >= self.min_rank]
+
+    def _finding(self, kind: str, rule_id: str, title: str, level: str, tags: list[str],
+                 actor: str | None, indicator: dict | None, row: dict) -> Finding:
+        return Finding(kind=kind, rule_id=rule_id, rule_title=title, level=level, tags=tags, actor=actor,
+                       indicator=indicator, source_file=row.get("_source") or "",
+                       record_id=row.get("_record"), timestamp=row.get("_timestamp"),
+                       host=row.get("_host"), event=_event(row))
+
+    def _correlation_finding(self, hit: CorrelationHit) -> Finding:
+        corr = hit.correlation
+        first = hit.matches[0]
+        return Finding(
+            kind="correlation", rule_id=corr.id, rule_title=corr.title, level=corr.level,
+            tags=list(corr.tags), actor=self.attribution.rule_actor(corr), indicator=None,
+            source_file=first.ref[0], record_id=first.ref[1], timestamp=hit.first.isoformat(),
+            host=first.event.get("Computer"),
+            event={**hit.group, "count": str(hit.count), "first": hit.first.isoformat(),
+                   "last": hit.last.isoformat()},
+            related=[list(m.ref) for m in hit.matches])
+
+
+def hunt(paths: Sequence[Path], ruleset: RuleSet, *, indicators: IndicatorIndex | None = None,
+         attribution: Attribution | None = None, min_level: str = "informational", fmt: str | None = None,
+         workers: int | None = None, batch_size: int = 50_000,
+         progress: Callable[[ReadProgress], None] | None = None) -> HuntResult:
+    """Hunt every log under ``paths`` with ``ruleset`` and the indicators; see ``Hunter``.
+
+    Sources arrive one batch per source at least; small ones are gathered into batches of about
+    ``batch_size`` events before matching, since matching has a fixed cost per batch.
+    """
+    start = time.perf_counter()
+    hunter = Hunter(ruleset, indicators=indicators, attribution=attribution, min_level=min_level)
+    result = HuntResult()
+    seen_sources: set[str] = set()
+    pending: list[pa.Table] = []
+    pending_rows = 0
+
+    def flush() -> None:
+        nonlocal pending, pending_rows
+        if pending:
+            table = pending[0] if len(pending) == 1 else pa.concat_tables(pending, promote_options="default")
+            result.findings.extend(hunter.batch(table))
+        pending, pending_rows = [], 0
+
+    for batch in iter_batches(paths, fmt=fmt, batch_size=batch_size, workers=workers, progress=progress):
+        result.problems += batch.errors
+        if batch.table.num_rows:
+            result.events += batch.table.num_rows
+            seen_sources.add(batch.source)
+            pending.append(batch.table)
+            pending_rows += batch.table.num_rows
+            if pending_rows >= batch_size:
+                flush()
+    flush()
+    result.findings += hunter.finish()
+    result.sources = len(seen_sources)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Most severe first, then by rule, host and time: the order a person reads them in."""
+    return sorted(findings, key=lambda f: (-level_rank(f.level), f.rule_title, f.host or "",
+                                           f.timestamp or "", f.source_file, f.record_id or ""))
