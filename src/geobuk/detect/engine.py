@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import re
+from datetime import datetime
 from collections.abc import Iterable
 
 import numpy as np
@@ -88,6 +89,21 @@ def _in_network(values: pa.Array, network: str) -> np.ndarray:
     return out
 
 
+def _time_parts(values: pa.Array, part: str) -> np.ndarray:
+    """One part (hour, day...) of each distinct timestamp value; NaN where it is not a timestamp."""
+    out = np.full(len(values), np.nan)
+    for i, v in enumerate(values.to_pylist()):
+        if not v:
+            continue
+        try:
+            t = datetime.fromisoformat(v.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        out[i] = {"minute": t.minute, "hour": t.hour, "day": t.day, "month": t.month, "year": t.year,
+                  "week": t.isocalendar().week}[part]
+    return out
+
+
 class Batch:
     """A table of events being hunted, with the caches that make repeated predicates cheap."""
 
@@ -154,6 +170,8 @@ class Batch:
             return _with_sentinel(cmp[op])
         if op == "cidr":
             return _with_sentinel(_in_network(col.values, str(value)))
+        if op == "timepart":
+            return _with_sentinel(_time_parts(col.values, pred.flags) == value)
         raise ValueError(f"unknown operator {op}")
 
     @staticmethod

@@ -14,13 +14,15 @@ from typing import Union
 #: String operators on one field's value.
 STRING_OPS = ("eq", "contains", "startswith", "endswith", "glob", "regex")
 #: Operators that need no value, compare numbers, or compare with another field.
-OTHER_OPS = ("exists", "missing", "null", "cidr", "lt", "lte", "gt", "gte",
+OTHER_OPS = ("exists", "missing", "null", "cidr", "lt", "lte", "gt", "gte", "timepart",
              "fieldref", "fieldref_startswith", "fieldref_endswith")
 
 
 @dataclass(frozen=True)
 class Pred:
-    """A test on one field. ``value`` is lower-cased unless ``cased``; regexes carry their flags."""
+    """A test on one field. ``value`` is lower-cased unless ``cased``; regexes carry their flags in
+    ``flags``; ``timepart`` compares one part of a timestamp (``flags``: minute, hour, day, week,
+    month or year) with ``value``."""
 
     field: str
     op: str

@@ -23,6 +23,7 @@ from geobuk.sources.detect import detect_reader
 from geobuk.sources.inputs import Source
 from geobuk.sources.tables import empty_table, events_table
 
+_IPC_OPTIONS = pa.ipc.IpcWriteOptions(use_threads=False)  # small tables: threads cost more than they give
 # Errors of the layers below a reader (a damaged gzip or zip member) met in the middle of a source.
 _READ_ERRORS = (OSError, EOFError, zlib.error, zipfile.BadZipFile)
 
@@ -76,9 +77,14 @@ def read_source(source: Source, *, fmt: str | None = None, batch_size: int = 50_
 def to_wire(batch: EventBatch) -> tuple:
     """The batch as plain values and IPC bytes, cheap to send to another process."""
     sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, batch.table.schema) as writer:
+    with pa.ipc.new_stream(sink, batch.table.schema, options=_IPC_OPTIONS) as writer:
         writer.write_table(batch.table)
     return (batch.source, batch.reader, sink.getvalue(), batch.errors, batch.last, batch.position)
+
+
+def wire_size(wire: tuple) -> int:
+    """Bytes a batch in wire form holds (what a reorder buffer must budget for)."""
+    return wire[2].size
 
 
 def from_wire(wire: tuple) -> EventBatch:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geobuk.sources.base import READERS
-from geobuk.sources.batches import EventBatch, from_wire, read_source, to_wire
+from geobuk.sources.batches import EventBatch, from_wire, read_source, to_wire, wire_size
 from geobuk.sources.columns import ColumnNames
 from geobuk.sources.inputs import expand
 from geobuk.sources.pool import default_workers, ordered_map
@@ -55,7 +55,7 @@ def iter_batches(paths: Iterable[str | Path], fmt: str | None = None,
     # Inside a worker the EVTX parser gets one thread: the workers already use every core.
     work = functools.partial(read_source, fmt=fmt, batch_size=batch_size, threads=1 if parallel else 0)
     batches = ordered_map(sources, work, workers=workers if parallel else 1,
-                          encode=to_wire, decode=from_wire)
+                          encode=to_wire, decode=from_wire, weigh=wire_size)
     names = ColumnNames()
     files_total = len(sources)
     bytes_total = sum(source.size for source in sources)

@@ -3,29 +3,33 @@
 Parsing logs is CPU work in Python (flattening) and Rust (EVTX), so threads would queue on the GIL;
 worker processes each take whole sources. Results must come back in input order (so that output,
 errors and record numbers are the same on every run) and memory must stay bounded however large a
-source is. Hence:
+source is, while no worker should sit idle because the task the caller is waiting for is a big one.
+Hence:
 
-- each worker has its own task queue and its own bounded result queue (``buffered`` results);
-- tasks are handed out in order, ``prefetch`` at a time per worker, the next one to the worker whose
-  task the parent has just finished consuming;
-- the parent reads task *i*'s results from the worker that has it; a worker running ahead blocks
-  on its full queue until the parent gets there. At most ``workers * (buffered + 1)`` results exist
-  at any time, whatever the input.
+- each worker has a pipe for tasks and a pipe for results; a worker blocks on a full pipe, so it
+  is never more than one result ahead of what the parent has taken;
+- the parent takes results from every worker as they come and keeps those of later tasks in a
+  reorder buffer of at most ``budget`` (as weighed by ``weigh``, e.g. bytes); past the budget it only
+  reads from the worker with the task it is waiting for, and the others wait on their pipes;
+- a worker gets its next task as soon as it reports one finished (``prefetch`` tasks queued each),
+  so small and large sources balance out over the workers.
 
-Workers start with the ``forkserver`` method where it exists (a clean, single-threaded process
-forks them, so threads of the caller, such as a progress bar's, cannot deadlock a child, as they
-can with plain ``fork``), else ``spawn``. A user error in a worker (``InputError``) is raised in the
+Workers start with the ``forkserver`` method where it exists (a clean single-threaded process forks
+them, so threads of the caller, such as a progress bar's, cannot deadlock a child as they can with
+plain ``fork``), else ``spawn``. Either way, a script that uses this must guard its entry point
+with ``if __name__ == "__main__":``. A user error in a worker (``InputError``) is raised in the
 parent at the point of the task it belongs to; a crash carries the worker's traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
-import queue
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
 from geobuk.errors import GeobukError, InputError
@@ -34,10 +38,11 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _MORE, _LAST, _EMPTY, _USER_ERROR, _CRASH = range(5)
+_DONE = (_LAST, _EMPTY, _USER_ERROR, _CRASH)
 _NOTHING = object()
-_POLL_SECONDS = 0.5
 _JOIN_SECONDS = 5.0
 PRELOAD = ["geobuk.sources"]
+DEFAULT_BUDGET = 256 << 20
 
 
 def default_workers() -> int:
@@ -56,12 +61,14 @@ def start_method() -> str:
 
 def ordered_map(tasks: Sequence[T], work: Callable[[T], Iterator[R]], *, workers: int,
                 encode: Callable[[R], Any] = lambda r: r, decode: Callable[[Any], R] = lambda w: w,
-                prefetch: int = 2, buffered: int = 4, method: str | None = None) -> Iterator[R]:
+                weigh: Callable[[Any], int] = lambda w: 1, budget: int = DEFAULT_BUDGET,
+                prefetch: int = 2, method: str | None = None) -> Iterator[R]:
     """``work(task)``'s results for every task, concatenated in task order.
 
     With ``workers <= 1`` (or a single task) everything runs in this process and ``encode``/``decode``
     are not used; otherwise ``work`` (picklable: a module-level function or a ``functools.partial``
-    of one) runs in worker processes, and each result crosses as ``encode(result)``.
+    of one) runs in worker processes, and each result crosses as ``encode(result)``. ``weigh`` tells
+    how much of ``budget`` an encoded result takes while it waits in the reorder buffer.
     """
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
@@ -70,83 +77,117 @@ def ordered_map(tasks: Sequence[T], work: Callable[[T], Iterator[R]], *, workers
     context = multiprocessing.get_context(method or start_method())
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(PRELOAD)
-    pool = [_Worker(context, work, encode, buffered) for _ in range(min(workers, len(tasks)))]
-    owners: dict[int, _Worker] = {}
-    pending = deque(range(len(tasks)))
-
-    def hand_out(worker: _Worker) -> None:
-        if pending:
-            index = pending.popleft()
-            owners[index] = worker
-            worker.tasks.put((index, tasks[index]))
-
+    pool = [_Worker(context, work, encode) for _ in range(min(workers, len(tasks)))]
+    order = _Reorder(tasks, pool, weigh, budget, prefetch)
     finished = False
     try:
-        for _ in range(prefetch):
-            for worker in pool:
-                hand_out(worker)
-        for index in range(len(tasks)):
-            worker = owners.pop(index)
-            while True:
-                kind, payload = worker.receive(index)
-                if kind == _EMPTY:
-                    break
-                if kind == _USER_ERROR:
-                    raise _user_error(payload)
-                if kind == _CRASH:
-                    raise RuntimeError(f"a worker process failed on {tasks[index]!r}:\n{payload}")
-                yield decode(payload)
-                if kind == _LAST:
-                    break
-            hand_out(worker)
+        for payload in order:
+            yield decode(payload)
         finished = True
     finally:
         for worker in pool:
             worker.stop(graceful=finished)
 
 
-class _Worker:
-    """One worker process with its own task queue and bounded result queue."""
+class _Reorder:
+    """Hands out tasks, collects results from all workers, and releases them in task order."""
 
-    def __init__(self, context: Any, work: Callable, encode: Callable, buffered: int) -> None:
-        self.tasks = context.Queue()
-        self.results = context.Queue(maxsize=buffered)
-        self.process = context.Process(target=_serve, args=(work, encode, self.tasks, self.results),
+    def __init__(self, tasks: Sequence[Any], pool: list[_Worker], weigh: Callable[[Any], int],
+                 budget: int, prefetch: int) -> None:
+        self.tasks = tasks
+        self.pool = pool
+        self.weigh = weigh
+        self.budget = budget
+        self.waiting: dict[int, deque[Any]] = {}  # results of tasks not yet being released
+        self.done: set[int] = set()
+        self.failures: dict[int, tuple[int, Any]] = {}
+        self.owner: dict[int, _Worker] = {}
+        self.held = 0
+        self.next_task = 0
+        for _ in range(prefetch):
+            for worker in pool:
+                self._hand_out(worker)
+
+    def __iter__(self) -> Iterator[Any]:
+        for current in range(len(self.tasks)):
+            while True:
+                queue = self.waiting.get(current)
+                while queue:
+                    payload = queue.popleft()
+                    self.held -= self.weigh(payload)
+                    yield payload
+                if current in self.failures:
+                    kind, payload = self.failures.pop(current)
+                    raise _error(kind, payload, self.tasks[current])
+                if current in self.done:
+                    self.waiting.pop(current, None)
+                    break
+                self._collect(current)
+
+    def _collect(self, current: int) -> None:
+        """Wait for results; past the budget, only from the worker ``current`` depends on."""
+        owner = self.owner[current]
+        sources = [owner] if self.held > self.budget else self.pool
+        ready = wait([w.results for w in sources] + [w.process.sentinel for w in sources])
+        for worker in sources:
+            if worker.results in ready:
+                self._take(worker)
+            elif worker.process.sentinel in ready and not worker.results.poll():
+                raise RuntimeError(f"a worker process died (exit code {worker.process.exitcode}) "
+                                   f"while reading {self.tasks[current]!r}")
+
+    def _take(self, worker: _Worker) -> None:
+        index, kind, payload = worker.results.recv()
+        if kind in (_MORE, _LAST):
+            self.waiting.setdefault(index, deque()).append(payload)
+            self.held += self.weigh(payload)
+        elif kind in (_USER_ERROR, _CRASH):
+            self.failures[index] = (kind, payload)
+        if kind in _DONE:
+            self.done.add(index)
+            self._hand_out(worker)
+
+    def _hand_out(self, worker: _Worker) -> None:
+        if self.next_task < len(self.tasks):
+            index = self.next_task
+            self.next_task += 1
+            self.owner[index] = worker
+            worker.tasks.send((index, self.tasks[index]))
+
+
+class _Worker:
+    """One worker process with a task pipe in and a result pipe out."""
+
+    def __init__(self, context: Any, work: Callable, encode: Callable) -> None:
+        task_out, self.tasks = context.Pipe(duplex=False)
+        self.results, result_in = context.Pipe(duplex=False)
+        self.process = context.Process(target=_serve, args=(work, encode, task_out, result_in),
                                        daemon=True, name="geobuk-reader")
         self.process.start()
-
-    def receive(self, index: int) -> tuple[int, Any]:
-        """The next result of task ``index`` (the only task whose results can be at the queue's head)."""
-        while True:
-            try:
-                got, kind, payload = self.results.get(timeout=_POLL_SECONDS)
-            except queue.Empty:
-                if not self.process.is_alive():
-                    raise RuntimeError(f"a worker process died (exit code {self.process.exitcode}) "
-                                       f"while reading task {index}") from None
-                continue
-            if got != index:  # cannot happen while tasks are handed out in order; never mix results
-                raise RuntimeError(f"worker result for task {got} while waiting for task {index}")
-            return kind, payload
+        task_out.close()
+        result_in.close()
 
     def stop(self, *, graceful: bool) -> None:
         """Let an idle worker exit; end one still busy (its results are no longer wanted)."""
         if graceful:
-            self.tasks.put(None)
+            with contextlib.suppress(OSError):  # a worker that already exited closed its end
+                self.tasks.send(None)
             self.process.join(_JOIN_SECONDS)
         if self.process.is_alive():
             self.process.terminate()
             self.process.join(_JOIN_SECONDS)
-        for q in (self.tasks, self.results):
-            q.cancel_join_thread()
-            q.close()
+        self.tasks.close()
+        self.results.close()
 
 
-def _serve(work: Callable, encode: Callable, tasks: Any, results: Any) -> None:
-    """The worker's loop: run each task, send its results as they come, one result held back so the
-    final one can be flagged (saving a separate end-of-task message per task)."""
+def _serve(work: Callable, encode: Callable, tasks: Connection, results: Connection) -> None:
+    """The worker's loop: run each task and send its results as they come. One result is held
+    back so the final one can be flagged, saving an end-of-task message per task."""
     while True:
-        item = tasks.get()
+        try:
+            item = tasks.recv()
+        except EOFError:  # the parent is gone
+            return
         if item is None:
             return
         index, task = item
@@ -154,15 +195,15 @@ def _serve(work: Callable, encode: Callable, tasks: Any, results: Any) -> None:
             held: Any = _NOTHING
             for result in work(task):
                 if held is not _NOTHING:
-                    results.put((index, _MORE, held))
+                    results.send((index, _MORE, held))
                 held = encode(result)
-            results.put((index, _EMPTY, None) if held is _NOTHING else (index, _LAST, held))
+            results.send((index, _EMPTY, None) if held is _NOTHING else (index, _LAST, held))
         except InputError as exc:
-            results.put((index, _USER_ERROR, ("input", exc.path, exc.message, exc.index, _what(exc))))
+            results.send((index, _USER_ERROR, ("input", exc.path, exc.message, exc.index, _what(exc))))
         except GeobukError as exc:
-            results.put((index, _USER_ERROR, ("other", str(exc))))
+            results.send((index, _USER_ERROR, ("other", str(exc))))
         except BaseException:  # any crash must reach the parent, not leave it waiting
-            results.put((index, _CRASH, traceback.format_exc()))
+            results.send((index, _CRASH, traceback.format_exc()))
 
 
 def _what(exc: InputError) -> str:
@@ -174,7 +215,9 @@ def _what(exc: InputError) -> str:
     return "object"
 
 
-def _user_error(payload: tuple) -> GeobukError:
+def _error(kind: int, payload: Any, task: Any) -> Exception:
+    if kind == _CRASH:
+        return RuntimeError(f"a worker process failed on {task!r}:\n{payload}")
     if payload[0] == "input":
         _, path, message, index, what = payload
         return InputError(path, message, index=index, what=what)

@@ -22,6 +22,7 @@ from sigma.types import (
     SigmaRegularExpression,
     SigmaRegularExpressionFlag,
     SigmaString,
+    SigmaTimestampPart,
     SpecialChars,
 )
 
@@ -40,6 +41,10 @@ class Unsupported(ValueError):
 def string_test(s: SigmaString, cased: bool) -> tuple[str, str]:
     """(op, value) for a Sigma string with wildcards: the cheapest operator that is exact."""
     parts = list(s.s)
+    placeholders = [p for p in parts if not isinstance(p, (str, SpecialChars))]
+    if placeholders:
+        names = ", ".join(f"%{getattr(p, 'name', p)}%" for p in placeholders)
+        raise Unsupported(f"placeholder {names} has no value (give it one with a processing pipeline)")
     fold = (lambda x: x) if cased else str.casefold
     plain = [p for p in parts if isinstance(p, str)]
     specials = [i for i, p in enumerate(parts) if not isinstance(p, str)]
@@ -61,6 +66,16 @@ def string_test(s: SigmaString, cased: bool) -> tuple[str, str]:
     return "glob", pattern
 
 
+def _keyword(op: str, text: str, cased: bool) -> Keyword:
+    """Keywords are searched for anywhere in any field's value (as Hayabusa and Chainsaw do):
+    a plain keyword is a substring, a wildcard keyword an unanchored pattern."""
+    if op in ("eq", "startswith", "endswith"):
+        return Keyword("contains", text, cased)
+    if op == "glob":
+        return Keyword("glob", f".*{text}.*", cased)
+    return Keyword(op, text, cased)
+
+
 def value_test(field: str | None, value: object) -> Expr:
     """The predicate for ``field`` compared with one pySigma value (``field`` None: a keyword)."""
     if isinstance(value, SigmaExpansion):
@@ -69,7 +84,7 @@ def value_test(field: str | None, value: object) -> Expr:
         cased = isinstance(value, SigmaCasedString)
         op, text = string_test(value, cased)
         if field is None:
-            return Keyword(op, text, cased)
+            return _keyword(op, text, cased)
         return Pred(field, op, text, cased)
     if isinstance(value, SigmaRegularExpression):
         flags = "".join(sorted(_FLAGS[f] for f in value.flags))
@@ -79,6 +94,10 @@ def value_test(field: str | None, value: object) -> Expr:
     if isinstance(value, SigmaBool):
         text = "true" if value.boolean else "false"
         return Keyword("eq", text) if field is None else Pred(field, "eq", text)
+    if isinstance(value, SigmaTimestampPart):
+        if field is None:
+            raise Unsupported("timestamp modifier on a keyword")
+        return Pred(field, "timepart", float(value.number), flags=value.timestamp_part.name.lower())
     if isinstance(value, SigmaNumber):
         text = str(value.number)
         return Keyword("eq", text) if field is None else Pred(field, "eq", text)
