@@ -4,7 +4,8 @@ Both sides run in this one process on the same data:
 - load: the ATT&CK bundle in ../shared/data/attack (read + parse + store), geobuk into a fresh
   DuckDB file, stix2 into a MemoryStore;
 - lookups: 10,000 names (aliases of intrusion sets, in mixed spellings, hits and misses) and
-  10,000 indicator values (signature-base DPRK hashes, OFAC ETH/XBT addresses; hits and misses). stix2 is queried with
+  10,000 indicator values (signature-base DPRK hashes, OFAC ETH/XBT addresses; hits and misses).
+  stix2 is queried with
   Filters on ``aliases`` / ``pattern``; it is slow, so it runs on a sample and its per-lookup time is
   extrapolated to 10,000 (said so in the output).
 

@@ -51,7 +51,8 @@ def main() -> int:
         info = yaml.safe_load(info_path.read_text())
         for meta in info.get("rule_metadata") or []:
             rule_id = str(meta["id"]).lower()
-            evtx = [SIGMA / t["path"] for t in info.get("regression_tests_info") or [] if t.get("type") == "evtx"]
+            tests_info = info.get("regression_tests_info") or []
+            evtx = [SIGMA / t["path"] for t in tests_info if t.get("type") == "evtx"]
             name = f"{meta.get('title')} ({rule_id})"
             if not evtx:
                 no_evtx.append(name)  # e.g. a raw-text test for a non-Windows rule

@@ -117,8 +117,8 @@ def test_utf16_wide_encodings(plan):
 
 @BOTH
 def test_windash_matches_every_dash_variant(plan):
-    events = [process("p.exe", "tool -s x"), process("p.exe", "tool /s x"), process("p.exe", "tool \u2013s x"),
-              process("p.exe", "tool s x")]
+    events = [process("p.exe", "tool -s x"), process("p.exe", "tool /s x"),
+              process("p.exe", "tool \u2013s x"), process("p.exe", "tool s x")]
     assert matched(rule("""    sel:
         CommandLine|windash|contains: ' -s '
     condition: sel"""), events, plan=plan) == [0, 1, 2]

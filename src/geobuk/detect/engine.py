@@ -12,8 +12,8 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import re
-from datetime import datetime
 from collections.abc import Iterable
+from datetime import datetime
 
 import numpy as np
 import pyarrow as pa
@@ -191,7 +191,8 @@ class Batch:
             return np.full(len(rows), pred.op in ("missing", "null"))
         table = self._preds.get(pred)
         if table is None:
-            plan = self.plan.for_pred(pred) if self.plan and (pred.op == "eq" or pred.op in SCANNED_OPS) else None
+            scanned = self.plan and (pred.op == "eq" or pred.op in SCANNED_OPS)
+            plan = self.plan.for_pred(pred) if scanned else None
             if plan is not None and pred in plan.index:
                 self._scan(plan, col)
                 table = self._preds[pred]

@@ -94,8 +94,9 @@ class Hunter:
             for r in rows:
                 row = row_of[int(r)]
                 if rule.id in self.referenced:
+                    ref = (row.get("_source") or "", row.get("_record") or "")
                     self.matches.append(Match(rule.id, rule.name, parse_time(row.get("_timestamp")),
-                                              _event(row), (row.get("_source") or "", row.get("_record") or "")))
+                                              _event(row), ref))
                 if report:
                     findings.append(self._finding("sigma", rule.id, rule.title, rule.level, list(rule.tags),
                                                   self.actors.get(rule.id), None, row))
@@ -110,7 +111,8 @@ class Hunter:
         """Findings of the correlation rules, over the matches of every batch."""
         if not self.correlations:
             return []
-        return [self._correlation_finding(hit) for hit in evaluate(self.correlations, self.matches, self.rules)
+        hits = evaluate(self.correlations, self.matches, self.rules)
+        return [self._correlation_finding(hit) for hit in hits
                 if level_rank(hit.correlation.level) >= self.min_rank]
 
     def _finding(self, kind: str, rule_id: str, title: str, level: str, tags: list[str],

@@ -42,6 +42,7 @@ class IndicatorIndex:
 
     @classmethod
     def from_table(cls, table: pa.Table) -> IndicatorIndex:
+        table = table.cast(pa.schema([(n, pa.string()) for n in ("kind", "value", "indicator_id", "name")]))
         is_cidr = pc.is_in(table.column("kind"), pa.array(["ipv4-cidr", "ipv6-cidr"]))
         networks = [(ipaddress.ip_network(r["value"], strict=False), r["kind"], r["value"],
                      r["indicator_id"], r["name"]) for r in table.filter(is_cidr).to_pylist()]
@@ -94,10 +95,11 @@ def candidates(table: pa.Table) -> pa.Table:
         hosts.append(pc.utf8_lower(pc.struct_field(host, [0])))
     for host in hosts:
         add("domain", host)
-        parent = host
-        for _ in range(6):  # every parent domain, so an indicator "evil.example" matches "a.evil.example"
-            parent = pc.replace_substring_regex(parent, r"^[^.]*\.(?=[^.]+\.[^.]+)", "")
-            add("domain", parent)
+        labels = pc.split_pattern(host, ".")
+        for skip in range(1, 6):  # every parent domain: an indicator "evil.example" matches "a.evil.example"
+            parent = pc.list_slice(labels, skip)
+            deep_enough = pc.greater_equal(pc.list_value_length(parent), 2)
+            add("domain", pc.if_else(deep_enough, pc.binary_join(parent, "."), pa.scalar(None, pa.string())))
     for col in _column(table, names, PATH_FIELDS):
         add("filename", pc.utf8_lower(pc.replace_substring_regex(col, r"^.*[\\/]", "")))
     for col in _column(table, names, ADDRESS_FIELDS):

@@ -61,8 +61,8 @@ class FieldPlan:
                 self.entries.append(PatternEntry(len(text)))
                 self.automaton.add_word(text, slot)
             entry = self.entries[slot]
-            {"contains": entry.contains, "startswith": entry.prefix, "endswith": entry.suffix}[pred.op].append(
-                index)
+            lists = {"contains": entry.contains, "startswith": entry.prefix, "endswith": entry.suffix}
+            lists[pred.op].append(index)
 
     def finish(self) -> None:
         if self.automaton is not None:

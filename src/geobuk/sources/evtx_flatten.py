@@ -67,7 +67,7 @@ def _system(system: dict[str, Any], out: Event) -> None:
         elif kind is dict:
             attributes = value.get("#attributes")
             if attributes:
-                keys = _attribute_keys(name)
+                keys = _ATTRIBUTE_KEYS.get(name) or _attribute_keys(name)
                 for attribute, raw in attributes.items():
                     key = keys.get(attribute) or _attribute_key(keys, name, attribute)
                     if type(raw) is str:

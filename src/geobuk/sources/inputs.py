@@ -28,6 +28,7 @@ from geobuk.errors import InputError
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
 MEMBER_SEPARATOR = "!"
+_HEAD_STEP = 8192  # read the head in steps, so a damaged gzip still yields the part before the damage
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,20 @@ class Source:
 
     def head(self, size: int) -> bytes:
         """The first ``size`` bytes of the decompressed content, for format detection."""
+        parts: list[bytes] = []
+        got = 0
         try:
             with self.open() as opened:
-                return opened.stream.read(size)
+                while got < size:
+                    part = opened.stream.read(min(_HEAD_STEP, size - got))
+                    if not part:
+                        break
+                    parts.append(part)
+                    got += len(part)
         except (OSError, EOFError, zipfile.BadZipFile) as exc:
-            raise InputError(self.name, f"cannot read: {_reason(exc)}") from None
+            if not parts:  # a damaged end is the reader's to report; only nothing readable is fatal
+                raise InputError(self.name, f"cannot read: {_reason(exc)}") from None
+        return b"".join(parts)
 
 
 class Opened:

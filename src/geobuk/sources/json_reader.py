@@ -105,7 +105,7 @@ class JsonReader(LogReader):
         with source.open() as opened:
             ctx.position = opened.position
             text = text_stream(opened.stream, _peek(opened.stream))
-            number = 0
+            number = events = 0
             try:
                 for value, in_array in iter_values(text):
                     for item in ([value] if in_array else _events_in(value)):
@@ -113,11 +113,13 @@ class JsonReader(LogReader):
                         if type(item) is dict:
                             event = flatten_json(item)
                             event[RECORD] = str(number)
+                            events += 1
                             yield event
                         else:
                             ctx.problem("not a JSON object, skipped", index=number, what="item")
             except MalformedJson as exc:
-                if number == 0:
+                if events == 0:  # nothing but garbage so far: this is no JSON log at all
+                    ctx.take_problems()
                     raise InputError(source.name, f"not a JSON document: {exc}") from None
                 ctx.problem(f"{exc}; the rest of the file is skipped", index=number + 1, what="item")
 

@@ -50,6 +50,8 @@ def iter_values(text: TextIO) -> Iterator[tuple[Any, bool]]:
                     if char != ",":
                         raise MalformedJson(index + 1, f"expected ',' or ']' between items, found {char!r}")
                     reader.advance(1)
+                    if not reader.skip_whitespace():
+                        raise MalformedJson(index + 1, "the file ends inside an array")
                 first = False
                 index += 1
                 yield reader.decode(index), True

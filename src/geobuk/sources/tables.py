@@ -16,9 +16,11 @@ import pyarrow as pa
 from geobuk.sources.base import METADATA, SOURCE, Event
 
 _STRING = pa.string()
-# pa.field() costs about a microsecond; field names repeat across batches, so keep them.
+# pa.field() and pa.struct() cost microseconds; files of one kind give the same names again and
+# again, so both are kept (bounded: JSON with data in its key names must not grow them forever).
 _FIELDS: dict[str, pa.Field] = {}
-_MAX_CACHED_FIELDS = 100_000  # JSON with data in its key names must not grow the cache forever
+_STRUCTS: dict[tuple[str, ...], pa.StructType] = {}
+_MAX_CACHED = 10_000
 
 
 def events_table(events: Sequence[Event], source: str) -> pa.Table:
@@ -26,8 +28,12 @@ def events_table(events: Sequence[Event], source: str) -> pa.Table:
     seen: dict[str, object] = {}
     for event in events:
         seen.update(event)
-    names = [*METADATA[1:], *(name for name in seen if name not in METADATA)]
-    struct = pa.struct([_field(name) for name in names])
+    names = (*METADATA[1:], *(name for name in seen if name not in METADATA))
+    struct = _STRUCTS.get(names)
+    if struct is None:
+        if len(_STRUCTS) >= _MAX_CACHED:
+            _STRUCTS.clear()
+        struct = _STRUCTS[names] = pa.struct([_field(name) for name in names])
     table = pa.Table.from_struct_array(pa.array(events, type=struct))
     return table.add_column(0, _field(SOURCE), pa.array([source] * len(events), _STRING))
 
@@ -40,7 +46,7 @@ def empty_table(source: str) -> pa.Table:
 def _field(name: str) -> pa.Field:
     field = _FIELDS.get(name)
     if field is None:
-        if len(_FIELDS) >= _MAX_CACHED_FIELDS:
+        if len(_FIELDS) >= _MAX_CACHED:
             _FIELDS.clear()
         field = _FIELDS[name] = pa.field(name, _STRING)
     return field

@@ -1,0 +1,99 @@
+"""``iter_batches`` over mixed inputs: same events with one or two workers, progress, one spelling."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zipfile
+
+import pytest
+from sources.evtx_writer import event, write_evtx
+
+from geobuk.errors import GeobukError, InputError
+from geobuk.sources import iter_batches
+
+
+@pytest.fixture
+def case(tmp_path):
+    """A small triage collection: EVTX, JSON Lines, CSV, a .gz and a .zip, and a stray README."""
+    root = tmp_path / "case"
+    (root / "evtx").mkdir(parents=True)
+    write_evtx(root / "evtx" / "Sysmon.evtx",
+               [event(i, event_id=1, data={"Image": f"p{i}.exe", "ProcessId": str(i)}) for i in range(1, 6)],
+               corrupt=frozenset({2}))
+    (root / "beats.jsonl").write_text("".join(
+        json.dumps({"winlog": {"event_id": 4688, "channel": "Security", "computer_name": "DC1",
+                               "event_data": {"NewProcessName": f"n{i}.exe", "ProcessID": f"0x{i}"}}}) + "\n"
+        for i in range(7)))
+    (root / "edr.csv").write_text("EventID,Image,ProcessID\n1,c.exe,11\n1,d.exe,12\n")
+    (root / "old.jsonl.gz").write_bytes(gzip.compress(b'{"EventID": 4625, "TargetUserName": "x"}\n'))
+    with zipfile.ZipFile(root / "triage.zip", "w") as z:
+        z.writestr("host2/Security.jsonl", '{"EventID": 1102, "Channel": "Security"}\n')
+    (root / "README.md").write_text("# collected by ir team\n")
+    return root
+
+
+def events(batches) -> list[dict]:
+    return [row for b in batches for row in b.table.to_pylist()]
+
+
+def test_two_workers_give_the_same_events_in_the_same_order_as_one(case):
+    one = list(iter_batches([case], workers=1, batch_size=3))
+    two = list(iter_batches([case], workers=2, batch_size=3))
+    assert events(two) == events(one)
+    assert [b.errors for b in two] == [b.errors for b in one]
+    assert [b.table.column_names for b in two] == [b.table.column_names for b in one]
+    assert len(events(one)) == 4 + 7 + 2 + 1 + 1
+
+
+def test_every_source_is_read_and_named(case):
+    batches = list(iter_batches([case], workers=1))
+    sources = {row["_source"] for row in events(batches)}
+    assert sources == {str(case / n) for n in ("evtx/Sysmon.evtx", "beats.jsonl", "edr.csv", "old.jsonl.gz")} | {
+        f"{case / 'triage.zip'}!host2/Security.jsonl"}
+    errors = [e for b in batches for e in b.errors]
+    assert any(e.startswith(f"{case / 'evtx' / 'Sysmon.evtx'}: record 2: ") for e in errors)
+    assert any(e.startswith(f"{case / 'README.md'}: not a log format") for e in errors)
+    assert len(errors) == 2
+
+
+def test_batches_respect_the_size_bound(case):
+    batches = list(iter_batches([case], workers=1, batch_size=2))
+    assert max(b.table.num_rows for b in batches) == 2
+    assert all(b.table.schema.field(name).type == "string" for b in batches for name in b.table.column_names)
+
+
+def test_field_spellings_are_merged_across_sources(case):
+    batches = list(iter_batches([case], workers=2))
+    spellings = {name for b in batches for name in b.table.column_names if name.lower() == "processid"}
+    assert spellings == {"ProcessId"}  # first met in the EVTX file; ProcessID of the others joins it
+    rows = events(batches)
+    assert {r["ProcessId"] for r in rows if r.get("EventID") == "4688"} == {f"0x{i}" for i in range(7)}
+
+
+def test_progress_ends_at_the_totals(case):
+    seen = []
+    list(iter_batches([case], workers=2, batch_size=2, progress=seen.append))
+    last = seen[-1]
+    assert (last.files_done, last.bytes_done) == (last.files_total, last.bytes_total)
+    assert last.files_total == 7
+    assert [p.bytes_done for p in seen] == sorted(p.bytes_done for p in seen)
+    assert last.events == 15
+
+
+def test_forcing_a_format_and_unknown_format_names(case):
+    batches = list(iter_batches([case / "edr.csv"], fmt="csv"))
+    assert [b.reader for b in batches] == ["csv"]
+    with pytest.raises(GeobukError, match="unknown log format 'xml'"):
+        list(iter_batches([case], fmt="xml"))
+
+
+def test_a_named_file_that_is_no_log_stops_the_run(case):
+    with pytest.raises(InputError, match="README.md: not a log format"):
+        list(iter_batches([case / "edr.csv", case / "README.md"], workers=2))
+
+
+def test_forced_evtx_on_a_json_file_named_directly_is_one_error(case):
+    with pytest.raises(InputError) as caught:
+        list(iter_batches([case / "beats.jsonl"], fmt="evtx"))
+    assert str(caught.value) == f"{case / 'beats.jsonl'}: not an EVTX file (no ElfFile signature)"

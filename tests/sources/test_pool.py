@@ -1,0 +1,81 @@
+"""Ordered results from worker processes: order, bounded buffering, errors, crashes."""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+
+import pytest
+
+import geobuk.sources  # noqa: F401  (registers the readers)
+from geobuk.errors import InputError
+from geobuk.sources.batches import from_wire, read_source, to_wire, wire_size
+from geobuk.sources.inputs import expand
+from geobuk.sources.pool import ordered_map
+
+
+def rows(batches) -> list[tuple[str, str]]:
+    return [(b.source, r) for b in batches for r in b.table.column("_record").to_pylist()]
+
+
+def sources_of_uneven_size(tmp_path):
+    """A large source first, then small ones: the small ones finish first on the other worker."""
+    (tmp_path / "a_big.jsonl").write_text("".join(f'{{"EventID": {i}}}\n' for i in range(3000)))
+    for n in range(8):
+        (tmp_path / f"b_small{n}.jsonl").write_text(f'{{"EventID": {n}}}\n')
+    return expand([tmp_path])
+
+
+@pytest.mark.parametrize("budget", [1, 1 << 30])
+def test_results_come_back_in_task_order_whatever_finishes_first(tmp_path, budget):
+    sources = sources_of_uneven_size(tmp_path)
+    work = functools.partial(read_source, batch_size=100)
+    serial = list(ordered_map(sources, work, workers=1))
+    parallel = list(ordered_map(sources, work, workers=2, encode=to_wire, decode=from_wire, weigh=wire_size,
+                                budget=budget))
+    assert len(serial) == 30 + 8
+    assert rows(parallel) == rows(serial)
+    assert [b.last for b in parallel] == [b.last for b in serial]
+
+
+def test_a_user_error_is_raised_where_its_task_is(tmp_path):
+    (tmp_path / "a.jsonl").write_text('{"EventID": 1}\n')
+    (tmp_path / "b.txt").write_text("not a log\n")
+    sources = expand([tmp_path / "a.jsonl", tmp_path / "b.txt", tmp_path / "a.jsonl"])
+    got = []
+    with pytest.raises(InputError) as caught:
+        for batch in ordered_map(sources, read_source, workers=2, encode=to_wire, decode=from_wire):
+            got.append(batch.source)
+    assert got == [str(tmp_path / "a.jsonl")]
+    assert str(caught.value).startswith(f"{tmp_path / 'b.txt'}: not a log format")
+
+
+def test_a_crash_in_a_worker_carries_its_traceback():
+    work = functools.partial(map, int)
+    got = []
+    with pytest.raises(RuntimeError) as caught:
+        for value in ordered_map([["1", "2"], ["3", "x"], ["4"]], work, workers=2):
+            got.append(value)
+    assert got == [1, 2, 3]
+    assert "ValueError" in str(caught.value)
+
+
+def test_a_worker_that_dies_is_noticed():
+    with pytest.raises(RuntimeError, match=r"died \(exit code 3\)"):
+        list(ordered_map([3, 3, 3], os._exit, workers=2))
+
+
+def test_stopping_early_ends_the_workers(tmp_path):
+    sources = sources_of_uneven_size(tmp_path)
+    results = ordered_map(sources, functools.partial(read_source, batch_size=10), workers=2,
+                          encode=to_wire, decode=from_wire)
+    next(results)
+    assert len(multiprocessing.active_children()) == 2
+    results.close()
+    assert multiprocessing.active_children() == []
+
+
+def test_one_worker_runs_in_this_process():
+    assert list(ordered_map([[1, 2], [3]], iter, workers=1)) == [1, 2, 3]
+    assert multiprocessing.active_children() == []
