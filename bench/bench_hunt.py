@@ -20,6 +20,7 @@ watch. Run: ``.venv/bin/python bench/bench_hunt.py [--rules PATH]... [--copies 2
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -213,22 +214,36 @@ def compare(ours: set[Match], theirs: set[Match], base: baseline.BaselineResult,
 
 # ---------------------------------------------------------------- floor
 
-def parse_floor(folders: Sequence[Path]) -> tuple[float, int]:
-    """Parse every EVTX record to a Python dict, nothing else: one process, the evtx library's own
-    threads."""
+def parse_floor(folders: Sequence[Path], threads: int = 0) -> tuple[float, int]:
+    """Parse every EVTX record to a Python dict, nothing else: one process; ``threads`` is the evtx
+    library's own thread count (0: its default, one per core)."""
     start = time.perf_counter()
     records = 0
     loads = orjson.loads
     for folder in folders:
         for path in sorted(folder.rglob("*.evtx")):
             try:
-                parser = PyEvtxParser(str(path))
+                parser = PyEvtxParser(str(path), number_of_threads=threads)
                 for record in parser.records_json():
                     loads(record["data"])
                     records += 1
             except (OSError, RuntimeError):
                 continue
     return time.perf_counter() - start, records
+
+
+def by_copy(result: HuntResult, roots: Sequence[Path]) -> list[set[Match]]:
+    """The findings of a run over several copies, one set per copy, with file names made relative."""
+    out: list[set[Match]] = [set() for _ in roots]
+    prefixes = [str(root) for root in roots]
+    for f in result.findings:
+        if f.kind != "sigma":
+            continue
+        for i, prefix in enumerate(prefixes):
+            if f.source_file.startswith(prefix + os.sep):
+                out[i].add((f.rule_id, f.source_file[len(prefix):], f.record_id or ""))
+                break
+    return out
 
 
 def copies_of(folder: Path, copies: int, tmp: Path) -> list[Path]:
@@ -307,14 +322,28 @@ def main() -> None:
         if args.copies > 0:
             folders = copies_of(args.logs, args.copies, tmp)
             floor_s, records = parse_floor(folders)
-            line(f"floor: parse only, {args.copies} copies (evtx + orjson, one process)", seconds(floor_s))
+            line(f"floor: parse only, {args.copies} copies (evtx + orjson, one process, evtx threads: "
+                 "default)", seconds(floor_s))
+            floor1_s, _ = parse_floor(folders, threads=1)
+            line(f"floor: parse only, {args.copies} copies (evtx + orjson, one process, one thread)",
+                 seconds(floor1_s))
             line("floor records", records)
             load_s, hunt_s, _, big = geobuk_run(files, folders, cache, args.workers)
             line(f"geobuk warm end to end, {args.copies} copies", f"{seconds(load_s + hunt_s)} "
                  f"({seconds(load_s)} + {seconds(hunt_s)})")
             line(f"geobuk events, {args.copies} copies", big.events)
             line(f"geobuk findings, {args.copies} copies", len(big.findings))
+            # every copy is the same data, so each must give exactly the findings of the 1x run
+            (single,) = by_copy(result, [args.logs])
+            differing = [(i, copy) for i, copy in enumerate(by_copy(big, folders)) if copy != single]
+            line(f"copies whose findings differ from the 1x run (must be 0 of {args.copies})", len(differing))
+            for i, copy in differing[: args.show_events]:
+                for kind, diff in (("missing", single - copy), ("extra", copy - single)):
+                    for rule_id, name, record in sorted(diff)[: args.show_events]:
+                        line(f"  copy {i:02d} {kind}",
+                             f"rule {rule_id}, {name.lstrip(os.sep)} record {record}")
             line("ratio geobuk / parse floor (goal <= 3x)", f"{(load_s + hunt_s) / floor_s:.2f}x")
+            line("ratio geobuk / one-thread parse floor", f"{(load_s + hunt_s) / floor1_s:.2f}x")
             line("geobuk events/s, 20x workload" if args.copies == 20 else "geobuk events/s",
                  f"{big.events / (load_s + hunt_s):,.0f}")
 

@@ -21,9 +21,10 @@ CHUNK_SIZE = 65536
 CHUNK_HEADER_SIZE = 512
 
 # BinXML value types.
-STRING, UINT8, UINT16, UINT32, UINT64, BOOL, FILETIME, HEXINT64 = 0x01, 0x04, 0x06, 0x08, 0x0A, 0x0D, 0x11, 0x15
-STRING_ARRAY = 0x81
+STRING, UINT8, UINT16, UINT32, UINT64 = 0x01, 0x04, 0x06, 0x08, 0x0A
+BOOL, FILETIME, HEXINT64, STRING_ARRAY = 0x0D, 0x11, 0x15, 0x81
 _EPOCH_1601 = datetime(1601, 1, 1, tzinfo=UTC)
+PROVIDER_GUID = "{5770385F-C22A-43E0-BF4C-06F5698FFBD9}"
 
 
 @dataclass
@@ -53,7 +54,7 @@ def event(record_id: int, *, event_id: int, provider: str = "Microsoft-Windows-S
     """An ``Event`` element shaped like the ones Windows writes (System, then EventData or UserData)."""
     event_id_attrs = [("Qualifiers", Value(UINT16, qualifiers))] if qualifiers is not None else []
     system = [
-        Element("Provider", [("Name", text(provider)), ("Guid", text("{5770385F-C22A-43E0-BF4C-06F5698FFBD9}"))]),
+        Element("Provider", [("Name", text(provider)), ("Guid", text(PROVIDER_GUID))]),
         Element("EventID", event_id_attrs, [Value(UINT16, event_id)]),
         Element("Version", children=[Value(UINT8, 5)]),
         Element("Level", children=[Value(UINT8, 4)]),
@@ -132,7 +133,8 @@ class _Chunk:
 def _file_header(chunk_count: int, next_id: int) -> bytes:
     head = bytearray(FILE_HEADER_SIZE)
     head[0:8] = b"ElfFile\x00"
-    struct.pack_into("<QQQIHHHH", head, 8, 0, chunk_count - 1, next_id, 128, 1, 3, FILE_HEADER_SIZE, chunk_count)
+    struct.pack_into("<QQQIHHHH", head, 8, 0, chunk_count - 1, next_id, 128, 1, 3, FILE_HEADER_SIZE,
+                     chunk_count)
     struct.pack_into("<I", head, 124, zlib.crc32(bytes(head[:120])))
     return bytes(head)
 
@@ -167,7 +169,8 @@ def _record(element: Element, record_id: int, offset: int, corrupt: bool) -> byt
     size = (24 + len(binxml) + 4 + 7) // 8 * 8
     body = binxml.ljust(size - 28, b"\x00")
     written = _filetime(datetime(2024, 3, 1, tzinfo=UTC))
-    return struct.pack("<4sIQQ", b"\x2a\x2a\x00\x00", size, record_id, written) + body + struct.pack("<I", size)
+    header = struct.pack("<4sIQQ", b"\x2a\x2a\x00\x00", size, record_id, written)
+    return header + body + struct.pack("<I", size)
 
 
 class _Writer:

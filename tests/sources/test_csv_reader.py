@@ -29,7 +29,7 @@ def test_each_column_is_a_field_and_empty_cells_are_missing(tmp_path):
     assert "ParentImage" not in events[0]
     assert events[1]["ParentImage"] == "explorer.exe"
     assert [e["_record"] for e in events] == ["2", "3"]
-    assert events[0]["_timestamp"] == "2024-03-01T10:00:00Z" and events[0]["_host"] == "WS01"
+    assert events[0]["_timestamp"] == "2024-03-01T10:00:00.000000Z" and events[0]["_host"] == "WS01"
 
 
 @pytest.mark.parametrize("delimiter", ["\t", ";", "|"])
@@ -72,3 +72,11 @@ def test_sniff():
     assert not CsvReader.sniff(Path("x"), b'{"EventID": 1}\n')
     assert not CsvReader.sniff(Path("x"), b"Mar  1 10:00:00 host sshd[1]: Accepted password for x\n")
     assert not CsvReader.sniff(Path("x"), b"just one column\nof words\n")
+
+
+def test_forced_csv_reads_what_the_sniffer_doubts(tmp_path):
+    path = tmp_path / "hosts.txt"
+    path.write_text("hostname\nws01\nws02\n")
+    assert not CsvReader.sniff(path, path.read_bytes())
+    events, _ = read(path)
+    assert [e["hostname"] for e in events] == ["ws01", "ws02"]

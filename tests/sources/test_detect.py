@@ -56,8 +56,8 @@ def test_unrecognised_empty_and_nested_archives(tmp_path):
             with pytest.raises(InputError) as caught:
                 detect_reader(source)
             messages[path.name] = str(caught.value)
-    assert messages["readme.md"] == (f"{text}: not a log format geobuk reads (known: evtx, jsonl, json, csv); "
-                                     "force one with --format")
+    assert messages["readme.md"] == (f"{text}: not a log format geobuk reads "
+                                     "(known: evtx, jsonl, json, csv); force one with --format")
     assert messages["empty.log"] == f"{empty}: the file is empty"
     assert "zip archive inside an archive" in messages["outer.zip"]
     assert "gzip inside gzip" in messages["double.gz"]

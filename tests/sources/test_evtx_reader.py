@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import gzip
+import tempfile
+import zipfile
 from pathlib import Path
 
 import pytest
-from sources.evtx_writer import Element, event, text, write_evtx
 
 from geobuk.errors import InputError
 from geobuk.sources.base import ReadContext
 from geobuk.sources.evtx_reader import EvtxReader
 from geobuk.sources.inputs import expand
+from sources.evtx_writer import Element, event, text, write_evtx
 
 
 def read(path: Path) -> tuple[list[dict], list[str]]:
@@ -55,7 +58,8 @@ def test_user_data_leaves(tmp_path):
     cleared = Element("LogFileCleared", [("xmlns", text("http://manifests.microsoft.com/win/2004/08/windows/eventlog"))],
                       [Element("SubjectUserName", children=[text("mallory")]),
                        Element("Channel", children=[text("Security")])])
-    record = event(1, event_id=104, provider="Microsoft-Windows-Eventlog", channel="System", user_data=cleared)
+    record = event(1, event_id=104, provider="Microsoft-Windows-Eventlog", channel="System",
+                   user_data=cleared)
     [got], _ = read(write_evtx(tmp_path / "System.evtx", [record]))
     assert got["SubjectUserName"] == "mallory"
     assert got["Channel"] == "System"
@@ -118,3 +122,36 @@ def test_progress_position_reaches_the_file_size(tmp_path):
         seen.append(ctx.position())
     assert seen == sorted(seen)
     assert 0 < seen[0] < seen[-1] == source.size
+
+
+def test_evtx_inside_zip_and_gzip_is_read_from_a_temporary_copy(tmp_path, monkeypatch):
+    plain = write_evtx(tmp_path / "Security.evtx", [sysmon(1, "a.exe"), sysmon(2, "b.exe")])
+    archive = tmp_path / "triage.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(plain, "C/Windows/Security.evtx")
+    packed = tmp_path / "Security.evtx.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    for path, name in ((archive, f"{archive}!C/Windows/Security.evtx"), (packed, str(packed))):
+        [source] = expand([path])
+        assert source.name == name
+        ctx = ReadContext(source)
+        events = list(EvtxReader().read(source, ctx))
+        assert [e["Image"] for e in events] == ["a.exe", "b.exe"]
+        assert ctx.problems == []
+    assert list(scratch.iterdir()) == []  # the temporary copies are gone
+
+
+def test_a_damaged_chunk_is_reported_and_the_other_chunks_read(tmp_path):
+    path = write_evtx(tmp_path / "chunks.evtx", [sysmon(i, "x" * 200) for i in range(1, 401)])
+    data = bytearray(path.read_bytes())
+    second_chunk = 4096 + 65536
+    data[second_chunk:second_chunk + 8] = b"garbage!"
+    path.write_bytes(bytes(data))
+    events, problems = read(path)
+    assert 0 < len(events) < 400
+    assert events[0]["_record"] == "1"
+    [problem] = problems
+    assert problem.startswith(f"{path}: chunk 1: cannot be parsed, skipped")

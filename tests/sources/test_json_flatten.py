@@ -63,7 +63,7 @@ def test_nxlog_system_fields_do_not_collide_with_event_data():
     assert out["Provider_Name"] == "Microsoft-Windows-Sysmon"
     assert out["Computer"] == "WS01"
     assert out["EventRecordID"] == "9"
-    assert out["_timestamp"] == "2024-03-01T10:00:00"  # no zone given: not claimed to be UTC
+    assert out["_timestamp"] == "2024-03-01T10:00:00.000000"  # no zone given: not claimed to be UTC
 
 
 def test_evtx_rendered_as_json_is_flattened_like_evtx():
@@ -88,3 +88,12 @@ def test_fields_named_like_metadata_do_not_replace_it():
     out = flatten_json({"_host": "fake", "_record": "1", "Hostname": "real"})
     assert out["_host_"] == "fake" and out["_record_"] == "1"
     assert out["_host"] == "real"
+
+
+def test_winlog_system_fields_win_over_user_data_like_in_evtx():
+    beat = {"winlog": {"channel": "System", "event_id": 104,
+                       "user_data": {"LogFileCleared": {"Channel": "Security", "SubjectUserName": "m"}}}}
+    out = flatten_json(beat)
+    assert out["Channel"] == "System"
+    assert out["UserData_Channel"] == "Security"
+    assert out["SubjectUserName"] == "m"

@@ -7,10 +7,10 @@ import json
 import zipfile
 
 import pytest
-from sources.evtx_writer import event, write_evtx
 
 from geobuk.errors import GeobukError, InputError
 from geobuk.sources import iter_batches
+from sources.evtx_writer import event, write_evtx
 
 
 @pytest.fixture
@@ -49,8 +49,8 @@ def test_two_workers_give_the_same_events_in_the_same_order_as_one(case):
 def test_every_source_is_read_and_named(case):
     batches = list(iter_batches([case], workers=1))
     sources = {row["_source"] for row in events(batches)}
-    assert sources == {str(case / n) for n in ("evtx/Sysmon.evtx", "beats.jsonl", "edr.csv", "old.jsonl.gz")} | {
-        f"{case / 'triage.zip'}!host2/Security.jsonl"}
+    files = ("evtx/Sysmon.evtx", "beats.jsonl", "edr.csv", "old.jsonl.gz")
+    assert sources == {str(case / n) for n in files} | {f"{case / 'triage.zip'}!host2/Security.jsonl"}
     errors = [e for b in batches for e in b.errors]
     assert any(e.startswith(f"{case / 'evtx' / 'Sysmon.evtx'}: record 2: ") for e in errors)
     assert any(e.startswith(f"{case / 'README.md'}: not a log format") for e in errors)
@@ -66,9 +66,11 @@ def test_batches_respect_the_size_bound(case):
 def test_field_spellings_are_merged_across_sources(case):
     batches = list(iter_batches([case], workers=2))
     spellings = {name for b in batches for name in b.table.column_names if name.lower() == "processid"}
-    assert spellings == {"ProcessId"}  # first met in the EVTX file; ProcessID of the others joins it
+    # Root files come before subfolders: beats.jsonl's ProcessID is met first, and EVTX's ProcessId joins it.
+    assert spellings == {"ProcessID"}
     rows = events(batches)
-    assert {r["ProcessId"] for r in rows if r.get("EventID") == "4688"} == {f"0x{i}" for i in range(7)}
+    assert [r["ProcessID"] for r in rows if r["_source"].endswith("Sysmon.evtx")] == ["1", "3", "4", "5"]
+    assert {r["ProcessID"] for r in rows if r.get("EventID") == "4688"} == {f"0x{i}" for i in range(7)}
 
 
 def test_progress_ends_at_the_totals(case):
@@ -76,7 +78,7 @@ def test_progress_ends_at_the_totals(case):
     list(iter_batches([case], workers=2, batch_size=2, progress=seen.append))
     last = seen[-1]
     assert (last.files_done, last.bytes_done) == (last.files_total, last.bytes_total)
-    assert last.files_total == 7
+    assert last.files_total == 6
     assert [p.bytes_done for p in seen] == sorted(p.bytes_done for p in seen)
     assert last.events == 15
 
@@ -97,3 +99,16 @@ def test_forced_evtx_on_a_json_file_named_directly_is_one_error(case):
     with pytest.raises(InputError) as caught:
         list(iter_batches([case / "beats.jsonl"], fmt="evtx"))
     assert str(caught.value) == f"{case / 'beats.jsonl'}: not an EVTX file (no ElfFile signature)"
+
+
+def test_a_single_path_may_be_given_as_a_string(case):
+    batches = list(iter_batches(str(case / "edr.csv")))
+    assert [b.table.num_rows for b in batches] == [2]
+
+
+def test_forced_format_on_a_folder_reports_the_files_of_another_format(case):
+    batches = list(iter_batches([case], fmt="evtx", workers=1))
+    assert {row["_source"] for row in events(batches)} == {str(case / "evtx" / "Sysmon.evtx")}
+    errors = [e for b in batches for e in b.errors]
+    assert f"{case / 'beats.jsonl'}: not an EVTX file (no ElfFile signature)" in errors
+    assert len(errors) == 6  # five files that are not EVTX, and the corrupt record

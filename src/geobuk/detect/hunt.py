@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from geobuk.detect.correlate import CorrelationHit, Match, evaluate, referenced_rules, suppressed_rules
+from geobuk.detect.correlate import (
+    CorrelationError,
+    CorrelationHit,
+    Match,
+    evaluate,
+    referenced_rules,
+    suppressed_rules,
+)
 from geobuk.detect.engine import Batch, match_rules
 from geobuk.detect.findings import Finding, level_rank
 from geobuk.detect.indicators import IndicatorIndex, match_indicators
@@ -63,7 +70,8 @@ class Hunter:
     def __init__(self, ruleset: RuleSet, *, indicators: IndicatorIndex | None = None,
                  attribution: Attribution | None = None, min_level: str = "informational") -> None:
         self.min_rank = level_rank(min_level)
-        self.correlations = ruleset.correlations
+        self.problems: list[str] = []
+        self.correlations = self._usable_correlations(ruleset)
         refs = referenced_rules(self.correlations, ruleset.rules) if self.correlations else {}
         self.referenced = set().union(*refs.values()) if refs else set()
         self.suppressed = suppressed_rules(self.correlations, ruleset.rules) if self.correlations else set()
@@ -76,6 +84,27 @@ class Hunter:
         self.attribution = attribution or Attribution()
         self.actors = {r.id: self.attribution.rule_actor(r) for r in self.rules}
         self.matches: list[Match] = []
+
+    def _usable_correlations(self, ruleset: RuleSet) -> list[Correlation]:
+        """Correlations whose references resolve; the others are listed as problems, not fatal
+        (a base rule that failed to load must not stop the whole hunt)."""
+        usable = list(ruleset.correlations)
+        while usable:
+            try:
+                referenced_rules(usable, ruleset.rules)
+                return usable
+            except CorrelationError:
+                bad = []
+                for corr in usable:
+                    try:
+                        referenced_rules([c for c in usable if c is corr or c not in bad], ruleset.rules)
+                    except CorrelationError as exc:
+                        bad.append(corr)
+                        self.problems.append(f"{corr.source}: correlation {corr.title!r} skipped: {exc}")
+                if not bad:
+                    raise
+                usable = [c for c in usable if c not in bad]
+        return usable
 
     def batch(self, table: pa.Table) -> list[Finding]:
         """Findings of one batch (correlation inputs are kept for ``finish``)."""
@@ -146,7 +175,7 @@ def hunt(paths: Sequence[Path], ruleset: RuleSet, *, indicators: IndicatorIndex 
     """
     start = time.perf_counter()
     hunter = Hunter(ruleset, indicators=indicators, attribution=attribution, min_level=min_level)
-    result = HuntResult()
+    result = HuntResult(problems=list(hunter.problems))
     seen_sources: set[str] = set()
     pending: list[pa.Table] = []
     pending_rows = 0

@@ -380,10 +380,10 @@ class Store:
 
     def indicator_table(self) -> pa.Table:
         """Every current indicator value as an Arrow table (kind, value, indicator_id, name)."""
-        return self.con.execute("""
+        return to_arrow(self.con.sql("""
             SELECT iv.kind, iv.value, iv.indicator_id, o.name
             FROM indicator_values iv JOIN objects o ON o.id = iv.indicator_id
-        """).fetch_arrow_table()
+        """))
 
     def relationships(self, *, source: str | None = None, target: str | None = None,
                       rel_type: str | None = None) -> list[tuple[str, str, str, str]]:
@@ -428,6 +428,12 @@ class Store:
                 "SELECT kind, count(*) FROM indicator_values GROUP BY kind ORDER BY 2 DESC").fetchall()),
             "schema_version": schema.current_version(con),
         }
+
+
+def to_arrow(result: duckdb.DuckDBPyRelation) -> pa.Table:
+    """A query result as an Arrow table (DuckDB 2 renamed ``fetch_arrow_table`` to ``to_arrow_table``)."""
+    fetch = getattr(result, "to_arrow_table", None) or result.fetch_arrow_table
+    return fetch()
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> object:

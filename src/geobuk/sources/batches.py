@@ -59,11 +59,11 @@ def read_source(source: Source, *, fmt: str | None = None, batch_size: int = 50_
     rows: list[Event] = []
     try:
         for event in reader().read(source, ctx):
-            rows.append(event)
-            if len(rows) >= batch_size:
+            if len(rows) >= batch_size:  # cut only once another event comes: no empty last batch
                 yield EventBatch(source.name, reader.name, events_table(rows, source.name),
                                  ctx.take_problems(), False, ctx.position())
                 rows = []
+            rows.append(event)
     except InputError as exc:
         if source.explicit:
             raise

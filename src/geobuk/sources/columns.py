@@ -20,16 +20,21 @@ class ColumnNames:
     """The spelling chosen for each case-insensitive field name, across all batches of one stream."""
 
     def __init__(self) -> None:
-        self._spelling: dict[str, str] = {}
+        self._by_folded: dict[str, str] = {}
+        self._by_name: dict[str, str] = {}  # every spelling met -> the kept one (skips casefold)
 
     def spelling(self, name: str) -> str:
         """The stream's spelling of ``name`` (``name`` itself if it is the first seen)."""
-        return self._spelling.setdefault(name.casefold(), name)
+        kept = self._by_name.get(name)
+        if kept is None:
+            kept = self._by_name[name] = self._by_folded.setdefault(name.casefold(), name)
+        return kept
 
     def apply(self, table: pa.Table) -> pa.Table:
         """``table`` with its columns renamed to the stream's spellings, same-name columns merged."""
         names = table.column_names
-        targets = [self.spelling(name) for name in names]
+        by_name = self._by_name
+        targets = [by_name.get(name) or self.spelling(name) for name in names]
         if targets == names:
             return table
         groups: dict[str, list[int]] = {}

@@ -56,16 +56,14 @@ class Source:
         """A binary stream of the (decompressed) content and a counter of how far it has got."""
         if self.member is None:
             raw: BinaryIO = open(self.path, "rb")  # noqa: SIM115 - closed by Opened
-            closers: list[BinaryIO] = [raw]
         else:
-            archive = zipfile.ZipFile(self.path)
-            raw = archive.open(self.member)
-            closers = [raw, archive]  # type: ignore[list-item]
+            raw = _archive(self.path).open(self.member)
         counted = _Counting(raw)
-        stream: BinaryIO = io.BufferedReader(counted, 1 << 16)
+        buffered = io.BufferedReader(counted, 1 << 16)
+        stream: BinaryIO = buffered
         if self.gzipped:
-            stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
-        return Opened(stream, counted, closers)
+            stream = gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[assignment]
+        return Opened(stream, counted, [buffered, raw])  # type: ignore[list-item]
 
     @contextmanager
     def local_path(self) -> Iterator[Path]:
@@ -88,6 +86,12 @@ class Source:
 
     def head(self, size: int) -> bytes:
         """The first ``size`` bytes of the decompressed content, for format detection."""
+        if self.member is None and not self.gzipped:
+            try:
+                with open(self.path, "rb") as fh:
+                    return fh.read(size)
+            except OSError as exc:
+                raise InputError(self.name, f"cannot read: {_reason(exc)}") from None
         parts: list[bytes] = []
         got = 0
         try:
@@ -143,6 +147,24 @@ class _Counting(io.RawIOBase):
         buffer[:n] = data
         self.count += n
         return n
+
+
+# Zip archives kept open in this process: a triage zip holds hundreds of logs, and opening the
+# archive again for each (reading its whole central directory) would cost more than the logs.
+_ARCHIVES: dict[tuple[str, int, int], zipfile.ZipFile] = {}
+_MAX_OPEN_ARCHIVES = 4
+
+
+def _archive(path: str) -> zipfile.ZipFile:
+    """An open ``ZipFile`` for ``path``, reused while the file is unchanged (size and mtime)."""
+    stat = os.stat(path)
+    key = (path, stat.st_size, stat.st_mtime_ns)
+    archive = _ARCHIVES.get(key)
+    if archive is None:
+        if len(_ARCHIVES) >= _MAX_OPEN_ARCHIVES:
+            _ARCHIVES.pop(next(iter(_ARCHIVES))).close()
+        archive = _ARCHIVES[key] = zipfile.ZipFile(path)
+    return archive
 
 
 def expand(paths: Iterable[str | Path]) -> list[Source]:

@@ -38,8 +38,9 @@ WINLOG_FIELDS = {
     "user.identifier": "Security_UserID", "activity_id": "Correlation_ActivityID",
     "task": "Task", "opcode": "Opcode", "keywords": "Keywords", "version": "Version",
 }
-# Sections of winlog whose leaves are the event's own fields, named as in the EVTX record.
-WINLOG_DATA = ("event_data", "user_data")
+# Sections of winlog whose leaves are the event's own fields, named as in the EVTX record, and the
+# EVTX section name a leaf is kept under when its name is already taken (``UserData_Channel``).
+WINLOG_DATA = {"event_data": "EventData", "user_data": "UserData"}
 # NXLog im_msvistalog System fields -> the EVTX names.
 NXLOG_FIELDS = {
     "SourceName": "Provider_Name", "ProviderGuid": "Provider_Guid", "RecordNumber": "EventRecordID",
@@ -63,62 +64,69 @@ def flatten_json(obj: dict[str, Any]) -> Event:
     out: Event = {}
     winlog = obj.get("winlog")
     if type(winlog) is dict:
-        _winlog(winlog, out)
-    elif _is_nxlog(obj):
+        _winlog(winlog, "", out)
+        for section, name in WINLOG_DATA.items():
+            data = winlog.get(section)
+            if type(data) is dict:
+                _leaves(data, name, out)
+        obj = {key: value for key, value in obj.items() if key != "winlog"}
+    elif "SourceModuleType" in obj or ("EventTime" in obj and "SourceName" in obj):  # NXLog
         obj = {NXLOG_FIELDS.get(key, key): value for key, value in obj.items()}
-    for key, value in obj.items():
-        if key == "winlog" and type(winlog) is dict:
-            continue
-        if type(value) is dict:
-            _dotted(value, key, out)
-        else:
-            _put(out, key, value)
+    _dotted(obj, "", out)
     for name, fallback in ECS_FALLBACKS:
         if name not in out and fallback in out:
             out[name] = out[fallback]
+    for name in METADATA:
+        if name in out:  # the event's own field of that name; the metadata column is geobuk's
+            out[name + "_"] = out.pop(name)
     return fill_metadata(out)
 
 
-def _winlog(winlog: dict[str, Any], out: Event) -> None:
-    for section in WINLOG_DATA:
-        data = winlog.get(section)
-        if type(data) is dict:
-            _leaves(data, out)
-    rest: Event = {}
-    _dotted({k: v for k, v in winlog.items() if k not in WINLOG_DATA}, "", rest)
-    for path, text in rest.items():
-        name = WINLOG_FIELDS.get(path)
-        if name is None:
-            name = f"winlog.{path}"
-        if name not in out:
-            out[name] = text
-
-
-def _is_nxlog(obj: dict[str, Any]) -> bool:
-    return "SourceModuleType" in obj or ("EventTime" in obj and "SourceName" in obj)
-
-
-def _leaves(node: dict[str, Any], out: Event) -> None:
+def _winlog(node: dict[str, Any], prefix: str, out: Event) -> None:
+    """The System-like fields of ``winlog`` under their Sigma names, others as ``winlog.path``."""
     for key, value in node.items():
-        if type(value) is dict:
-            _leaves(value, out)
+        path = prefix + key
+        kind = type(value)
+        if kind is dict:
+            if path not in WINLOG_DATA:
+                _winlog(value, path + ".", out)
+            continue
+        name = WINLOG_FIELDS.get(path) or "winlog." + path
+        if name not in out:
+            if kind is not str:
+                value = as_text(value)
+                if value is None:
+                    continue
+            out[name] = value
+
+
+def _leaves(node: dict[str, Any], section: str, out: Event) -> None:
+    """Event data leaves under their own names; one already set keeps its value (as in EVTX)."""
+    for key, value in node.items():
+        kind = type(value)
+        if kind is dict:
+            _leaves(value, section, out)
+            continue
+        if kind is not str:
+            value = as_text(value)
+            if value is None:
+                continue
+        if key not in out:
+            out[key] = value
         else:
-            _put(out, key, value)
+            out.setdefault(f"{section}_{key}", value)
 
 
 def _dotted(node: dict[str, Any], prefix: str, out: Event) -> None:
+    """Every leaf under its dotted path (``host.os.family``); a name already set is kept."""
     for key, value in node.items():
-        path = f"{prefix}.{key}" if prefix else key
-        if type(value) is dict:
-            _dotted(value, path, out)
-        else:
-            _put(out, path, value)
-
-
-def _put(out: Event, name: str, value: Any) -> None:
-    if name in METADATA:
-        name += "_"  # the event's own field of that name; the metadata column is geobuk's
-    if name not in out:
-        text = as_text(value)
-        if text is not None:
-            out[name] = text
+        path = prefix + key
+        kind = type(value)
+        if kind is dict:
+            _dotted(value, path + ".", out)
+        elif path not in out:
+            if kind is not str:
+                value = as_text(value)
+                if value is None:
+                    continue
+            out[path] = value

@@ -2,9 +2,10 @@
 
 Exports name the event time and machine many ways (``@timestamp`` in Elastic, ``EventTime`` in
 NXLog, ``TimeCreated`` in EVTX-as-JSON, ``UtcTime`` in Sysmon); the first one present is used.
-Times are written as ISO-8601 so that sorting the text sorts the events: a time with a zone is
-converted to UTC (``...Z``), a time without one is kept as local time (no ``Z``: it is not known to
-be UTC), and epoch numbers are taken as seconds, milliseconds or microseconds by their size.
+Times are written as ISO-8601 with microseconds, the way EVTX's ``SystemTime`` is, so that sorting
+the text sorts the events across formats: a time with a zone is converted to UTC (``...Z``), a time
+without one is kept as local time (no ``Z``: it is not known to be UTC), and epoch numbers are taken
+as seconds, milliseconds or microseconds by their size.
 A value that is no time is left out of ``_timestamp`` (the field itself is kept as it was).
 """
 
@@ -58,8 +59,8 @@ def iso_time(text: str) -> str | None:
         except (ValueError, OverflowError):
             return None
     if moment.tzinfo is None:
-        return moment.isoformat()
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
+        return moment.isoformat(timespec="microseconds")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def _from_epoch(number: float) -> str | None:
@@ -71,4 +72,4 @@ def _from_epoch(number: float) -> str | None:
         moment = datetime.fromtimestamp(number, UTC)
     except (ValueError, OverflowError, OSError):
         return None
-    return moment.replace(tzinfo=None).isoformat() + "Z"
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"

@@ -19,6 +19,9 @@ from geobuk.sources.inputs import expand
 from geobuk.sources.pool import default_workers, ordered_map
 
 DEFAULT_BATCH_SIZE = 50_000
+# Starting worker processes costs a few hundred milliseconds (a fresh interpreter importing
+# pyarrow); below this much input, reading it all in this process is done before they would be.
+PARALLEL_FROM_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -38,19 +41,33 @@ def iter_batches(paths: Iterable[str | Path], fmt: str | None = None,
                  progress: Callable[[ReadProgress], None] | None = None) -> Iterator[EventBatch]:
     """Every event under ``paths`` (files, folders, ``.gz``, ``.zip``) as batches, in input order.
 
-    ``fmt`` forces a reader by name (else each source's format is detected from its content);
-    ``workers`` is the number of processes reading sources side by side (default: one per core,
-    at most four; 1 reads everything in this process). Each batch holds at most ``batch_size``
-    events of one source, and memory stays bounded by about ``workers`` times a few batches.
+    ``fmt`` forces a reader by name (else each source's format is detected from its content).
+    ``workers`` is the number of processes reading sources side by side: by default one per core
+    (at most four) for inputs of ``PARALLEL_FROM_BYTES`` or more, else 1, which reads everything in
+    this process. A program using workers must guard its entry point (``if __name__ ==
+    "__main__":``), as for any ``multiprocessing`` code. Each batch holds at most ``batch_size``
+    events of one source; memory stays bounded by the batches being built (one per worker) plus
+    the reorder buffer's budget (``pool.DEFAULT_BUDGET``), whatever the input size.
+
     An explicitly named file that is no log raises ``InputError``; problems inside sources, and
-    files met in folders or archives that are no log, are reported in ``EventBatch.errors``.
+    files met in folders or archives that are no log, are one-line ``EventBatch.errors``.
+    ``progress`` is called after every batch, e.g. to drive a Rich bar::
+
+        with Progress() as bar:
+            task = bar.add_task("reading", total=None)
+            def show(p): bar.update(task, total=p.bytes_total, completed=p.bytes_done)
+            for batch in iter_batches(paths, progress=show): ...
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
+    if isinstance(paths, str | Path):  # one path, not an iterable of characters
+        paths = [paths]
     if fmt:
         READERS.get(fmt)  # an unknown name fails now, before any work
     sources = expand(paths)
-    workers = default_workers() if workers is None else workers
+    bytes_total = sum(source.size for source in sources)
+    if workers is None:
+        workers = default_workers() if bytes_total >= PARALLEL_FROM_BYTES else 1
     parallel = workers > 1 and len(sources) > 1
     # Inside a worker the EVTX parser gets one thread: the workers already use every core.
     work = functools.partial(read_source, fmt=fmt, batch_size=batch_size, threads=1 if parallel else 0)
@@ -58,7 +75,6 @@ def iter_batches(paths: Iterable[str | Path], fmt: str | None = None,
                           encode=to_wire, decode=from_wire, weigh=wire_size)
     names = ColumnNames()
     files_total = len(sources)
-    bytes_total = sum(source.size for source in sources)
     files_done = bytes_done = events = 0
     for batch in batches:
         source = sources[files_done]  # every source ends with one batch flagged ``last``

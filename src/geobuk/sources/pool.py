@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -41,8 +42,18 @@ _MORE, _LAST, _EMPTY, _USER_ERROR, _CRASH = range(5)
 _DONE = (_LAST, _EMPTY, _USER_ERROR, _CRASH)
 _NOTHING = object()
 _JOIN_SECONDS = 5.0
+_HINT = ("if it died at once: workers import the program's main module, which must be a file whose "
+         "entry point is guarded by `if __name__ == \"__main__\":` (else use workers=1)")
 PRELOAD = ["geobuk.sources"]
 DEFAULT_BUDGET = 256 << 20
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _one(value: Any) -> int:
+    return 1
 
 
 def default_workers() -> int:
@@ -60,8 +71,8 @@ def start_method() -> str:
 
 
 def ordered_map(tasks: Sequence[T], work: Callable[[T], Iterator[R]], *, workers: int,
-                encode: Callable[[R], Any] = lambda r: r, decode: Callable[[Any], R] = lambda w: w,
-                weigh: Callable[[Any], int] = lambda w: 1, budget: int = DEFAULT_BUDGET,
+                encode: Callable[[R], Any] = _identity, decode: Callable[[Any], R] = _identity,
+                weigh: Callable[[Any], int] = _one, budget: int = DEFAULT_BUDGET,
                 prefetch: int = 2, method: str | None = None) -> Iterator[R]:
     """``work(task)``'s results for every task, concatenated in task order.
 
@@ -77,11 +88,12 @@ def ordered_map(tasks: Sequence[T], work: Callable[[T], Iterator[R]], *, workers
     context = multiprocessing.get_context(method or start_method())
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(PRELOAD)
-    pool = [_Worker(context, work, encode) for _ in range(min(workers, len(tasks)))]
-    order = _Reorder(tasks, pool, weigh, budget, prefetch)
+    pool: list[_Worker] = []
     finished = False
     try:
-        for payload in order:
+        for _ in range(min(workers, len(tasks))):
+            pool.append(_Worker(context, work, encode))
+        for payload in _Reorder(tasks, pool, weigh, budget, prefetch):
             yield decode(payload)
         finished = True
     finally:
@@ -130,11 +142,15 @@ class _Reorder:
         sources = [owner] if self.held > self.budget else self.pool
         ready = wait([w.results for w in sources] + [w.process.sentinel for w in sources])
         for worker in sources:
-            if worker.results in ready:
-                self._take(worker)
-            elif worker.process.sentinel in ready and not worker.results.poll():
+            try:
+                if worker.results in ready:
+                    self._take(worker)
+                elif worker.process.sentinel in ready and not worker.results.poll():
+                    raise EOFError
+            except EOFError:
+                worker.process.join(_JOIN_SECONDS)
                 raise RuntimeError(f"a worker process died (exit code {worker.process.exitcode}) "
-                                   f"while reading {self.tasks[current]!r}")
+                                   f"while reading {self.tasks[current]!r}; {_HINT}") from None
 
     def _take(self, worker: _Worker) -> None:
         index, kind, payload = worker.results.recv()
@@ -152,7 +168,12 @@ class _Reorder:
             index = self.next_task
             self.next_task += 1
             self.owner[index] = worker
-            worker.tasks.send((index, self.tasks[index]))
+            try:
+                worker.tasks.send((index, self.tasks[index]))
+            except OSError:  # the worker is gone: most often it could not even start
+                worker.process.join(_JOIN_SECONDS)
+                raise RuntimeError(f"a worker process exited (exit code {worker.process.exitcode}) "
+                                   f"before reading {self.tasks[index]!r}; {_HINT}") from None
 
 
 class _Worker:
@@ -183,6 +204,9 @@ class _Worker:
 def _serve(work: Callable, encode: Callable, tasks: Connection, results: Connection) -> None:
     """The worker's loop: run each task and send its results as they come. One result is held
     back so the final one can be flagged, saving an end-of-task message per task."""
+    # Ctrl-C reaches the whole process group: the parent handles it and ends the workers, which
+    # must not each print a traceback of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
             item = tasks.recv()
@@ -191,19 +215,28 @@ def _serve(work: Callable, encode: Callable, tasks: Connection, results: Connect
         if item is None:
             return
         index, task = item
+        held: Any = _NOTHING
         try:
-            held: Any = _NOTHING
             for result in work(task):
                 if held is not _NOTHING:
                     results.send((index, _MORE, held))
+                    held = _NOTHING
                 held = encode(result)
             results.send((index, _EMPTY, None) if held is _NOTHING else (index, _LAST, held))
-        except InputError as exc:
-            results.send((index, _USER_ERROR, ("input", exc.path, exc.message, exc.index, _what(exc))))
-        except GeobukError as exc:
-            results.send((index, _USER_ERROR, ("other", str(exc))))
-        except BaseException:  # any crash must reach the parent, not leave it waiting
-            results.send((index, _CRASH, traceback.format_exc()))
+            continue
+        except BaseException as exc:  # any failure must reach the parent, not leave it waiting
+            if held is not _NOTHING:  # results made before the failure still reach the parent
+                results.send((index, _MORE, held))
+            results.send((index, *_failure(exc)))
+
+
+def _failure(exc: BaseException) -> tuple[int, Any]:
+    """A failure as plain values: exceptions with custom constructors do not survive pickling."""
+    if isinstance(exc, InputError):
+        return _USER_ERROR, ("input", exc.path, exc.message, exc.index, _what(exc))
+    if isinstance(exc, GeobukError):
+        return _USER_ERROR, ("other", str(exc))
+    return _CRASH, "".join(traceback.format_exception(exc))
 
 
 def _what(exc: InputError) -> str:

@@ -21,8 +21,8 @@ def compile_documents(documents: list[dict], source: str, pipeline: str) -> Rule
     out = RuleSet()
     try:
         collection = SigmaCollection.from_dicts(documents, collect_errors=True, resolve_references=False)
-    except SigmaError as exc:
-        out.problems.append(RuleProblem(source, None, str(exc).splitlines()[0]))
+    except Exception as exc:  # pySigma raises more than SigmaError on odd input (UnboundLocalError...)
+        out.problems.append(RuleProblem(source, None, f"{type(exc).__name__}: {str(exc).splitlines()[0]}"))
         return out
     for rule in collection.rules:
         try:
