@@ -139,6 +139,10 @@ def test_demo_runs_on_the_embedded_default(tmp_path, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "Andariel" in out and "TraderTraitor" in out
     assert (tmp_path / "demo.duckdb").exists()
+    hunt_line = next(line for line in out.splitlines() if line.startswith("2. hunt"))
+    # The demo logs carry planted tradecraft of several actors: the hunt must attribute findings.
+    for actor in ("Andariel", "TraderTraitor", "Famous Chollima"):
+        assert actor in hunt_line
 
 
 def test_whole_store_round_trips_through_export(db, tmp_path, capsys):

@@ -9,14 +9,20 @@ import typer
 from geobuk.cli import console
 from geobuk.config import home
 from geobuk.demo import DEMO_DIR
+from geobuk.detect.attribution import attribution_from_store
+from geobuk.detect.hunt import hunt, sort_findings
+from geobuk.detect.indicators import IndicatorIndex
+from geobuk.detect.results import save_run
+from geobuk.detect.rulesets import BUILTIN_RULES, load_ruleset
 from geobuk.intel.actors import actor_card
 from geobuk.intel.importing import ensure_builtin_pack, import_files
 from geobuk.intel.store import Store
+from geobuk.report.findings import OUTPUTS
 
 
 def demo(db: Path = typer.Option(None, "--demo-db", help="Store for the demo, rebuilt each run "
                                  "(default: $GEOBUK_HOME/demo.duckdb).")) -> None:
-    """Build a store, load the built-in DPRK intel and a demo advisory, and show what geobuk knows.
+    """Build a store, load the built-in DPRK intel and a demo advisory, then hunt the bundled demo logs.
 
     Example: geobuk demo
     """
@@ -40,3 +46,22 @@ def demo(db: Path = typer.Option(None, "--demo-db", help="Store for the demo, re
         stats = store.stats()
         console.out.print(f"   store: {stats['objects']} objects, {stats['names']} names, "
                           f"{sum(stats['indicator_values'].values())} indicator values")
+        _hunt(store)
+
+
+def _hunt(store: Store) -> None:
+    """Stage 2: the bundled demo logs (a fictional company with planted DPRK tradecraft) hunted with
+    geobuk's DPRK rules and the indicators just imported."""
+    ruleset = load_ruleset([BUILTIN_RULES], cache_dir=home() / "cache" / "rules")
+    logs = DEMO_DIR / "logs"
+    result = hunt([logs], ruleset, indicators=IndicatorIndex.from_table(store.indicator_table()),
+                  attribution=attribution_from_store(store))
+    result.findings = sort_findings(result.findings)
+    actors = sorted({f.actor for f in result.findings if f.actor})
+    console.out.print(f"[bold]2. hunt[/bold]   {result.events} events from {result.sources} demo logs, "
+                      f"{len(ruleset.rules)} DPRK rules: {len(result.findings)} findings pointing to "
+                      f"{', '.join(actors) or 'no actor'}")
+    save_run(store, result.findings, parameters={"paths": [str(logs)], "demo": True},
+             summary={"events": result.events, "findings": len(result.findings)}, seconds=result.seconds)
+    OUTPUTS.get("table")().write(result, console.out.file, context={
+        "summary": {"events": result.events, "sources": result.sources, "rules": len(ruleset.rules)}})

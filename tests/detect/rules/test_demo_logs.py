@@ -35,7 +35,7 @@ def test_regenerating_gives_identical_files(tmp_path):
     written = write(tmp_path)
     assert sorted(p.name for p in written) == sorted(p.name for p in LOGS_DIR.iterdir())
     for path in written:
-        assert path.read_bytes() == (LOGS_DIR / path.name).read_bytes(), f"{path.name} is stale: rerun make_logs"
+        assert path.read_bytes() == (LOGS_DIR / path.name).read_bytes(), f"{path.name}: rerun make_logs"
 
 
 def test_another_seed_gives_other_logs():
@@ -103,7 +103,7 @@ def test_each_story_is_planted_on_its_host():
     stories = defaultdict(set)
     for planted in build().planted:
         stories[planted.file] |= set(planted.rules)
-    assert "09a103e1-5fe4-4ea2-b32c-abe9da881d80" in stories["workstation-01.jsonl"]  # JumpCloud agent downloads
+    assert "09a103e1-5fe4-4ea2-b32c-abe9da881d80" in stories["workstation-01.jsonl"]  # JumpCloud downloader
     assert {"fb66885e-a6aa-433a-96b3-8e88a69b02e6",  # PiKVM lookup
             "f8e5ca69-babc-4def-9d5b-a3d1b3e7204f"} <= stories["workstation-02.jsonl"]  # AnyDesk
     assert {"13b2d230-e95d-4806-b2ed-c5ffdf0b69d9",  # Maui

