@@ -234,3 +234,25 @@ def test_field_names_match_ignoring_case_and_spaces():
         EventID: 1119
         threatname|endswith: 'EICAR_Test_File'
     condition: sel""", "product: windows\n    service: windefend"), events) == [0]
+
+
+def test_columns_sharing_a_name_ignoring_spaces_are_read_together():
+    # One batch holding Defender's "Process Name" and Security's "ProcessName": each event has one.
+    events = [{"Channel": "Security", "EventID": "4648", "ProcessName": r"C:\x\evil.exe"},
+              {"Channel": "Security", "EventID": "4648", "Process Name": r"C:\y\evil.exe"},
+              {"Channel": "Security", "EventID": "4648", "ProcessName": r"C:\Windows\System32\lsass.exe"}]
+    assert matched(rule("""    sel:
+        EventID: 4648
+        ProcessName|endswith: '\\evil.exe'
+    condition: sel""", "product: windows\n    service: security"), events) == [0, 1]
+
+
+def test_cidr_over_many_values_and_both_ip_versions():
+    net = {"Channel": SYSMON, "EventID": "3"}
+    ips = [f"10.0.{i}.{j}" for i in range(3) for j in (1, 255)] + ["11.0.0.1", "::ffff:10.0.0.1", "fe80::1"]
+    events = [dict(net, DestinationIp=ip) for ip in ips]
+    detection = """    sel:
+        DestinationIp|cidr: ['10.0.1.0/24', 'fe80::/10']
+    condition: sel"""
+    got = matched(rule(detection, "category: network_connection\n    product: windows"), events)
+    assert [ips[i] for i in got] == ["10.0.1.1", "10.0.1.255", "fe80::1"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -72,6 +75,16 @@ def test_sniff():
     assert not CsvReader.sniff(Path("x"), b'{"EventID": 1}\n')
     assert not CsvReader.sniff(Path("x"), b"Mar  1 10:00:00 host sshd[1]: Accepted password for x\n")
     assert not CsvReader.sniff(Path("x"), b"just one column\nof words\n")
+
+
+
+def test_binary_data_is_not_csv():
+    # A zip whose header bytes (for this timestamp) the stdlib sniffer takes for CSV.
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr(zipfile.ZipInfo("a.jsonl", (2024, 3, 1, 1, 8, 0)), "{}\n")
+    assert csv.Sniffer().sniff(archive.getvalue().decode("latin-1"), delimiters=",\t;|")
+    assert not CsvReader.sniff(Path("x"), archive.getvalue())
 
 
 def test_forced_csv_reads_what_the_sniffer_doubts(tmp_path):

@@ -10,6 +10,7 @@ shared by all rules that test the same thing. Expressions are evaluated on shrin
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 import re
 from collections.abc import Iterable
@@ -26,6 +27,7 @@ from geobuk.detect.plan import RAW_FIELD, SCANNED_OPS, SEPARATOR, FieldPlan, Pla
 META_PREFIX = "_"
 
 
+@functools.lru_cache(maxsize=65536)
 def field_key(name: str) -> str:
     """Field names match ignoring case and spaces: rules say ``ThreatName`` where Windows Defender's
     events say ``Threat Name``, and ``ProcessId`` where others say ``ProcessID``."""
@@ -35,7 +37,7 @@ def field_key(name: str) -> str:
 class _Column:
     """One column, dictionary-encoded: codes per row (null -> the sentinel code ``len(values)``)."""
 
-    __slots__ = ("codes", "values", "_lowered")
+    __slots__ = ("codes", "values", "_lowered", "_ips")
 
     def __init__(self, array: pa.Array) -> None:
         if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
@@ -44,6 +46,31 @@ class _Column:
         self.values: pa.Array = encoded.dictionary
         self.codes = encoded.indices.fill_null(len(self.values)).to_numpy(zero_copy_only=False)
         self._lowered: pa.Array | None = None
+        self._ips: tuple[np.ndarray, np.ndarray] | None = None
+
+    def in_network(self, network: str) -> np.ndarray:
+        """Which distinct values are addresses inside ``network``: each value is parsed once per batch
+        (as a version and an integer), then every CIDR test is two integer comparisons."""
+        if self._ips is None:
+            versions = np.zeros(len(self.values), dtype=np.int8)
+            numbers = [0] * len(self.values)
+            for i, v in enumerate(self.values.to_pylist()):
+                if v:
+                    with contextlib.suppress(ValueError):
+                        address = ipaddress.ip_address(v.strip())
+                        versions[i], numbers[i] = address.version, int(address)
+            self._ips = (versions, np.array(numbers, dtype=object))
+        versions, numbers = self._ips
+        net = ipaddress.ip_network(network, strict=False)
+        low, high = int(net.network_address), int(net.broadcast_address)
+        same = versions == net.version
+        if net.version == 4:
+            ints = np.where(same, numbers, 0).astype(np.int64)
+            return same & (ints >= low) & (ints <= high)
+        out = np.zeros(len(self.values), dtype=bool)
+        for i in np.flatnonzero(same):
+            out[i] = low <= numbers[i] <= high
+        return out
 
     @property
     def lowered(self) -> pa.Array:
@@ -79,16 +106,6 @@ def _numbers(values: pa.Array) -> np.ndarray:
     return out
 
 
-def _in_network(values: pa.Array, network: str) -> np.ndarray:
-    net = ipaddress.ip_network(network, strict=False)
-    out = np.zeros(len(values), dtype=bool)
-    for i, v in enumerate(values.to_pylist()):
-        if v is not None:
-            with contextlib.suppress(ValueError):
-                out[i] = ipaddress.ip_address(v.strip()) in net
-    return out
-
-
 def _time_parts(values: pa.Array, part: str) -> np.ndarray:
     """One part (hour, day...) of each distinct timestamp value; NaN where it is not a timestamp."""
     out = np.full(len(values), np.nan)
@@ -112,10 +129,16 @@ class Batch:
         self.plan = plan
         self.num_rows = table.num_rows
         self.all_rows = np.arange(self.num_rows, dtype=np.int64)
-        self._names = {field_key(name): name for name in table.column_names}
+        # Several columns can share a key (Defender's "Process Name" and Security's "ProcessName" in
+        # one batch): a rule reading the field sees whichever of them the event has.
+        self._names: dict[str, list[str]] = {}
+        for name in table.column_names:
+            self._names.setdefault(field_key(name), []).append(name)
+        self._group_codes: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
         self._columns: dict[str, _Column | None] = {}
         self._preds: dict[Pred, np.ndarray] = {}
         self._filters: dict[tuple, np.ndarray] = {}
+        self._group_ids: set[int] = set()
 
     # ---------------------------------------------------------------- columns
     def column(self, field: str) -> _Column | None:
@@ -124,8 +147,12 @@ class Batch:
             if key == RAW_FIELD:
                 self._columns[key] = _Column(self._raw())
             else:
-                name = self._names.get(key)
-                self._columns[key] = _Column(self.table.column(name).combine_chunks()) if name else None
+                names = self._names.get(key)
+                if not names:
+                    self._columns[key] = None
+                else:
+                    arrays = [self.table.column(n).combine_chunks() for n in names]
+                    self._columns[key] = _Column(arrays[0] if len(arrays) == 1 else pc.coalesce(*arrays))
         return self._columns[key]
 
     def _raw(self) -> pa.Array:
@@ -169,7 +196,7 @@ class Batch:
                 cmp = {"lt": nums < value, "lte": nums <= value, "gt": nums > value, "gte": nums >= value}
             return _with_sentinel(cmp[op])
         if op == "cidr":
-            return _with_sentinel(_in_network(col.values, str(value)))
+            return _with_sentinel(col.in_network(str(value)))
         if op == "timepart":
             return _with_sentinel(_time_parts(col.values, pred.flags) == value)
         raise ValueError(f"unknown operator {op}")
@@ -198,7 +225,19 @@ class Batch:
                 table = self._preds[pred]
             else:
                 table = self._preds[pred] = self._distinct(pred, col)
-        return table[col.codes[rows]]
+        return table[self._codes(pred.field, col, rows)]
+
+    def _codes(self, field: str, col: _Column, rows: np.ndarray) -> np.ndarray:
+        """The column's codes for ``rows``; for a log-source group's rows (asked by every rule of the
+        group) they are computed once."""
+        key = (field_key(field), id(rows))
+        cached = self._group_codes.get(key)
+        if cached is not None and cached[0] is rows:
+            return cached[1]
+        codes = col.codes[rows]
+        if id(rows) in self._group_ids:
+            self._group_codes[key] = (rows, codes)
+        return codes
 
     def _scan(self, plan: FieldPlan, col: _Column) -> None:
         """Answer every string test of one field in one pass over its distinct values."""
@@ -303,6 +342,7 @@ class Batch:
                 if values:
                     mask &= self._in(field, values)
             rows = self._filters[key] = np.flatnonzero(mask)
+            self._group_ids.add(id(rows))
         return rows
 
     def _in(self, field: str, values: frozenset[str]) -> np.ndarray:

@@ -75,6 +75,8 @@ def _column_name(name: str, index: int) -> str:
 
 def _dialect(text: str) -> type[csv.Dialect] | None:
     """The dialect if ``text`` looks like delimited rows under a header of at least two columns."""
+    if _looks_binary(text):
+        return None  # the sniffer finds "delimiters" in any bytes: a zip, an image, a database
     lines = text.splitlines()[:SNIFF_LINES]
     if len(text) >= 64 * 1024 and len(lines) > 1:
         lines = lines[:-1]  # the head's last line may be cut off
@@ -89,6 +91,13 @@ def _dialect(text: str) -> type[csv.Dialect] | None:
     if header_width < _MIN_COLUMNS or max(widths, default=0) > header_width:
         return None
     return dialect
+
+
+def _looks_binary(text: str) -> bool:
+    """More than 1 % control characters (other than tab and line ends) in the first 4 KiB."""
+    head = text[:4096]
+    controls = sum(1 for char in head if char < " " and char not in "\t\r\n")
+    return controls * 100 > len(head)
 
 
 def _forced_dialect(sample: str) -> type[csv.Dialect]:

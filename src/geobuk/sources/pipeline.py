@@ -36,7 +36,7 @@ class ReadProgress:
     source: str
 
 
-def iter_batches(paths: Iterable[str | Path], fmt: str | None = None,
+def iter_batches(paths: Iterable[str | Path] | str | Path, fmt: str | None = None,
                  batch_size: int = DEFAULT_BATCH_SIZE, *, workers: int | None = None,
                  progress: Callable[[ReadProgress], None] | None = None) -> Iterator[EventBatch]:
     """Every event under ``paths`` (files, folders, ``.gz``, ``.zip``) as batches, in input order.

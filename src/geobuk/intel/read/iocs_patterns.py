@@ -1,0 +1,76 @@
+"""The one compiled scanner that finds indicator candidates in running text.
+
+Every indicator shape is an alternative of a single regular expression so the text is walked once,
+in C, whatever its size; Python only sees the few candidates the scanner proposes and validates
+them cheaply (``iocs.py``). A few design points keep that walk fast and the candidates right:
+
+- One shared look-behind makes every alternative start only at the beginning of an alphanumeric
+  run, so the engine tries the alternatives at word starts, not at every character, and never
+  finds a hash or an address that is the tail of a longer word.
+- Dotted names (domains, file names, IPv4 addresses and the host of a scheme-less URL) are one
+  alternative: the whole dotted run is one candidate, so ``1.2.3.4.5`` or ``120.0.6099.109`` can
+  never leak an inner ``2.3.4.5``; Python tells IP, domain and file name apart from the labels.
+- Possessive quantifiers (``++``, ``*+``) stop the engine from retrying shorter runs when a word
+  turns out not to be followed by a dot or an at-sign.
+- Defanged separators are part of the shapes (``[.]``, ``(.)``, ``{.}``, ``[dot]``, ``(dot)``,
+  ``{dot}``, ``[@]``, ``(@)``, ``[at]``, ``(at)``, ``hxxp``, ``[:]``, ``[://]``), the set that
+  ``observables.refang`` undoes, so a candidate's span is the original text as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The separators ``observables.refang`` understands. Bracketed ones may be padded by one space
+# ("evil [.] com"), a common way of writing them in prose.
+_DOT = r"(?:\.|\ ?(?i:\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\{dot\})\ ?)"
+_AT = r"(?:@|\ ?(?i:\[@\]|\(@\)|\[at\]|\(at\))\ ?)"
+_LABEL = r"\w[\w-]*+"
+_NAME = rf"{_LABEL}(?:{_DOT}{_LABEL})++"
+# Where a URL or a path stops: white space, quotes and the table/guillemet characters reports use.
+_URL_CHARS = r"[^\s<>\"'`|«»“”‘’]"
+_SCHEME = r"(?i:https?|hxxps?|ftps?|fxp|sftp|wss?|smb|ldap|tcp|udp)"
+_SCHEME_SEP = r"(?:://|\[://\]|\[:\]//)"
+_HIVE = (r"(?i:HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|HKEY_CURRENT_CONFIG"
+         r"|HKLM|HKCU|HKCR|HKU|HKCC)")
+# A key component; a space is allowed before a capitalised word ("Windows NT", "Image File
+# Execution Options"), the way Windows names keys, but not before a lower-case one ("Run key").
+_REG_SEG = r"[^\\\s\"'<>|,;()]++"
+_REG_COMPONENT = rf"{_REG_SEG}(?:\ [A-Z0-9][^\\\s\"'<>|,;()]*+)*+"
+_HEX = "[0-9a-fA-F]"
+_B58 = "[1-9A-HJ-NP-Za-km-z]"
+_END = r"(?![0-9A-Za-z])"
+_HYPHEN = "[-\u2010\u2011\u2013]"  # PDFs and French typography turn "-" into (non-breaking) hyphens
+
+# Order matters only between alternatives that can start at the same place: URL before the name
+# it starts with, e-mail before the name of its local part, name before hash so that
+# "<md5>.exe" is a file name (the hash inside is found by the embedded scan).
+SCANNER = re.compile(
+    r"(?<![^\W_])(?:"
+    rf"(?P<url>{_SCHEME}{_SCHEME_SEP}{_URL_CHARS}+)"
+    rf"|(?P<reg>{_HIVE}:?(?:\\{{1,2}}{_REG_COMPONENT})+)"
+    rf"|(?P<cve>(?i:CVE){_HYPHEN}(?:19|20)\d\d{_HYPHEN}\d{{4,7}}(?!\d))"
+    rf"|(?P<eth>0[xX]{_HEX}{{40}}{_END})"
+    rf"|(?P<email>[\w+%-]++(?:{_DOT}[\w+%-]++)*+{_AT}{_NAME})"
+    rf"|(?P<name>{_NAME})(?P<tail>(?::\d{{1,5}}(?!\d))?/{_URL_CHARS}*|:\d{{1,5}}(?!\d))?"
+    rf"|(?P<ip6>(?:{_HEX}{{0,4}}:){{2,7}}(?:\d{{1,3}}(?:\.\d{{1,3}}){{3}}|{_HEX}{{1,4}})?(?:/\d{{1,3}})?"
+    r"(?![\w:]))"
+    rf"|(?P<hash>{_HEX}{{32}}(?:{_HEX}{{8}}(?:{_HEX}{{24}}(?:{_HEX}{{64}})?)?)?{_END})"
+    rf"|(?P<bech32>(?:bc1|BC1)(?:[02-9ac-hj-np-z]{{8,87}}|[02-9AC-HJ-NP-Z]{{8,87}}){_END})"
+    rf"|(?P<b58>[13T]{_B58}{{25,34}}{_END})"
+    r")"
+)
+
+# Indicators that live inside a URL, a file name or an e-mail address and are worth their own fact:
+# hashes and wallet addresses (a download path named by its SHA-256, an explorer link).
+EMBEDDED = re.compile(
+    r"(?<![0-9A-Za-z])(?:"
+    rf"(?P<eth>0[xX]{_HEX}{{40}}{_END})"
+    rf"|(?P<hash>{_HEX}{{32}}(?:{_HEX}{{8}}(?:{_HEX}{{24}}(?:{_HEX}{{64}})?)?)?{_END})"
+    rf"|(?P<bech32>(?:bc1|BC1)(?:[02-9ac-hj-np-z]{{8,87}}|[02-9AC-HJ-NP-Z]{{8,87}}){_END})"
+    rf"|(?P<b58>[13T]{_B58}{{25,34}}{_END})"
+    r")"
+)
+
+# The start of an e-mail's domain, to look again for a name when the whole address is refused.
+AT_SIGN = re.compile(_AT)
