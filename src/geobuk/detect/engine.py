@@ -34,6 +34,19 @@ def field_key(name: str) -> str:
     return name.casefold().replace(" ", "")
 
 
+@functools.lru_cache(maxsize=200_000)
+def single_field(expr: Or | And) -> str | None:
+    """The field an Or/And tests if all its terms are plain tests of that one field, else None."""
+    fields = set()
+    for arg in expr.args:
+        if not isinstance(arg, Pred) or arg.op.startswith("fieldref"):
+            return None
+        fields.add(field_key(arg.field))
+        if len(fields) > 1:
+            return None
+    return fields.pop() if fields else None
+
+
 class _Column:
     """One column, dictionary-encoded: codes per row (null -> the sentinel code ``len(values)``)."""
 
@@ -216,6 +229,10 @@ class Batch:
         col = self.column(pred.field)
         if col is None:
             return np.full(len(rows), pred.op in ("missing", "null"))
+        return self._pred_table(pred, col)[self._codes(pred.field, col, rows)]
+
+    def _pred_table(self, pred: Pred, col: _Column) -> np.ndarray:
+        """The predicate per distinct value of its column (plus the absent slot), computed once."""
         table = self._preds.get(pred)
         if table is None:
             scanned = self.plan and (pred.op == "eq" or pred.op in SCANNED_OPS)
@@ -225,7 +242,7 @@ class Batch:
                 table = self._preds[pred]
             else:
                 table = self._preds[pred] = self._distinct(pred, col)
-        return table[self._codes(pred.field, col, rows)]
+        return table
 
     def _codes(self, field: str, col: _Column, rows: np.ndarray) -> np.ndarray:
         """The column's codes for ``rows``; for a log-source group's rows (asked by every rule of the
@@ -300,8 +317,35 @@ class Batch:
         return mask
 
     # ---------------------------------------------------------------- expressions
+    def _one_field_table(self, expr: Or | And, field: str) -> tuple[_Column, np.ndarray] | None:
+        """An Or/And of tests on one field, answered per distinct value: the tests' tables combined
+        once per batch, so the rows are looked up once instead of once per test."""
+        table = self._preds.get(expr)  # type: ignore[arg-type]
+        col = self.column(field)
+        if col is None:
+            return None
+        if table is None:
+            parts = [self._pred_table(p, col) for p in expr.args]  # type: ignore[arg-type]
+            table = np.logical_or.reduce(parts) if isinstance(expr, Or) else np.logical_and.reduce(parts)
+            self._preds[expr] = table  # type: ignore[index]
+        return col, table
+
     def eval(self, expr: Expr, rows: np.ndarray) -> np.ndarray:
         """Boolean mask over ``rows`` (row indices into the table) where ``expr`` holds."""
+        if isinstance(expr, Pred):
+            return self.pred_rows(expr, rows)
+        if isinstance(expr, (Or, And)):
+            field = single_field(expr)
+            if field is not None:
+                found = self._one_field_table(expr, field)
+                if found is None:  # the field is absent from the batch: only missing/null tests hold
+                    held = [p.op in ("missing", "null") for p in expr.args]  # type: ignore[union-attr]
+                    return np.full(len(rows), any(held) if isinstance(expr, Or) else all(held))
+                col, table = found
+                return table[self._codes(field, col, rows)]
+        return self._eval_tree(expr, rows)
+
+    def _eval_tree(self, expr: Expr, rows: np.ndarray) -> np.ndarray:
         if isinstance(expr, Pred):
             return self.pred_rows(expr, rows)
         if isinstance(expr, And):

@@ -41,17 +41,17 @@ class Keyword:
     flags: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: deep trees hash in O(1)
 class And:
     args: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: deep trees hash in O(1)
 class Or:
     args: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: deep trees hash in O(1)
 class Not:
     arg: Expr
 

@@ -20,7 +20,7 @@ from geobuk.detect.ir import CompiledRule, Correlation
 from geobuk.errors import InputError
 
 #: Bump when the compiled form or the compiler's output changes: old cache entries are then ignored.
-COMPILER_VERSION = "2"
+COMPILER_VERSION = "3"
 RULE_SUFFIXES = (".yml", ".yaml")
 BUILTIN_RULES = Path(__file__).parent / "rules"
 

@@ -2,10 +2,10 @@
 
 ``pa.Table.from_pylist`` without a schema takes its columns from the first row only, silently
 dropping fields that appear later (a Sysmon file's first event rarely has every field), so the
-schema is built from all rows first. Events are converted in one call as a struct array, which
-is several times faster than one ``pa.array`` per column on the many small batches a folder of
-short logs gives (and small batches take a cheaper path still, see ``_by_columns``). The metadata
-columns come first, then fields in the order first seen.
+schema is built from all rows first. Events are converted in one call as a struct array (about
+1.5x faster than one ``pa.array`` per column, whose fixed cost per column dominates the many small
+batches a folder of short logs gives); small batches take a cheaper path still (``_by_columns``).
+The metadata columns come first, then fields in the order first seen.
 """
 
 from __future__ import annotations
