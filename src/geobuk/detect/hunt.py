@@ -60,8 +60,20 @@ def parse_time(text: str | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def _rows_as_dicts(table: pa.Table, rows: list[int]) -> list[dict]:
+    """The given rows as dicts of their present fields. Batches are wide (hundreds of fields, most of
+    them absent from any one event), so columns that are empty for these rows are skipped whole."""
+    index = pa.array(rows, type=pa.int64())
+    present: list[tuple[str, list]] = []
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        taken = column.take(index)
+        if taken.null_count < len(rows):
+            present.append((name, taken.to_pylist()))
+    return [{name: values[i] for name, values in present if values[i] is not None} for i in range(len(rows))]
+
+
 def _event(row: dict) -> dict[str, str]:
-    return {k: v for k, v in row.items() if v is not None and not k.startswith("_")}
+    return {k: v for k, v in row.items() if not k.startswith("_")}
 
 
 class Hunter:
@@ -115,8 +127,7 @@ class Hunter:
         rows_needed = sorted(set(rows_needed) | {h[0] for h in indicator_hits})
         if not rows_needed:
             return findings
-        taken = table.take(pa.array(rows_needed)).to_pylist()
-        row_of = dict(zip(rows_needed, taken, strict=True))
+        row_of = dict(zip(rows_needed, _rows_as_dicts(table, rows_needed), strict=True))
         for rule_id, rows in hits.items():
             rule = self.by_id[rule_id]
             report = rule.id not in self.suppressed and level_rank(rule.level) >= self.min_rank

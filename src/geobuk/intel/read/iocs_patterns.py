@@ -55,17 +55,16 @@ _HYPHEN = "[-\u2010\u2011\u2013]"  # PDFs and French typography turn "-" into (n
 # look-ahead after its first word keeps plain words (most of the text) from being candidates.
 SCANNER = re.compile(
     r"(?<![^\W_])(?:"
-    rf"(?P<url>{_SCHEME}{_SCHEME_SEP}{_URL_CHARS}+)"
-    rf"|(?P<reg>{_HIVE}:?(?:\\{{1,2}}{_REG_COMPONENT})+)"
-    rf"|(?P<cve>(?i:CVE){_HYPHEN}(?:19|20)\d\d{_HYPHEN}\d{{4,7}}(?!\d))"
-    rf"|(?P<eth>0[xX]{_HEX}{{40}}{_END})"
-    rf"|(?P<name>{_WORD}(?={_DOT}\w|{_AT})(?:{_DOT}{_WORD})*+)"
-    rf"(?:(?P<at>{_AT}{_NAME})|(?P<tail>(?::\d{{1,5}}(?!\d))?/{_URL_CHARS}*|:\d{{1,5}}(?!\d)))?"
-    rf"|(?P<ip6>(?:{_HEX}{{0,4}}:){{2,7}}(?:\d{{1,3}}(?:\.\d{{1,3}}){{3}}|{_HEX}{{1,4}})?(?:/\d{{1,3}})?"
-    r"(?![\w:]))"
-    rf"|(?P<hash>{_HEX}{{32}}(?:{_HEX}{{8}}(?:{_HEX}{{24}}(?:{_HEX}{{64}})?)?)?{_END})"
-    rf"|(?P<bech32>(?:bc1|BC1)(?:[02-9ac-hj-np-z]{{8,87}}|[02-9AC-HJ-NP-Z]{{8,87}}){_END})"
-    rf"|(?P<b58>[13T]{_B58}{{25,34}}{_END})"
+    rf"{_SCHEME}{_SCHEME_SEP}{_URL_CHARS}+(?P<url>)"
+    rf"|{_HIVE}:?(?:\\{{1,2}}{_REG_COMPONENT})+(?P<reg>)"
+    rf"|[cC][vV][eE]{_HYPHEN}(?:19|20)\d\d{_HYPHEN}\d{{4,7}}(?!\d)(?P<cve>)"
+    rf"|0[xX]{_HEX}{{40}}{_END}(?P<eth>)"
+    rf"|{_WORD}(?={_DOT}\w|{_AT})(?:{_DOT}{_WORD})*+(?P<name>)"
+    rf"(?:{_AT}{_NAME}(?P<at>)|(?:(?::\d{{1,5}}(?!\d))?/{_URL_CHARS}*|:\d{{1,5}}(?!\d))(?P<tail>))?"
+    rf"|(?:{_HEX}{{0,4}}:){{2,7}}(?:\d{{1,3}}(?:\.\d{{1,3}}){{3}}|{_HEX}{{1,4}})?(?:/\d{{1,3}})?(?![\w:])(?P<ip6>)"
+    rf"|{_HEX}{{32}}(?:{_HEX}{{8}}(?:{_HEX}{{24}}(?:{_HEX}{{64}})?)?)?{_END}(?P<hash>)"
+    rf"|[bB][cC]1(?:[02-9ac-hj-np-z]{{8,87}}|[02-9AC-HJ-NP-Z]{{8,87}}){_END}(?P<bech32>)"
+    rf"|[13T]{_B58}{{25,34}}{_END}(?P<b58>)"
     r")"
 )
 
@@ -73,10 +72,10 @@ SCANNER = re.compile(
 # hashes and wallet addresses (a download path named by its SHA-256, an explorer link).
 EMBEDDED = re.compile(
     r"(?<![0-9A-Za-z])(?:"
-    rf"(?P<eth>0[xX]{_HEX}{{40}}{_END})"
-    rf"|(?P<hash>{_HEX}{{32}}(?:{_HEX}{{8}}(?:{_HEX}{{24}}(?:{_HEX}{{64}})?)?)?{_END})"
-    rf"|(?P<bech32>(?:bc1|BC1)(?:[02-9ac-hj-np-z]{{8,87}}|[02-9AC-HJ-NP-Z]{{8,87}}){_END})"
-    rf"|(?P<b58>[13T]{_B58}{{25,34}}{_END})"
+    rf"0[xX]{_HEX}{{40}}{_END}(?P<eth>)"
+    rf"|{_HEX}{{32}}(?:{_HEX}{{8}}(?:{_HEX}{{24}}(?:{_HEX}{{64}})?)?)?{_END}(?P<hash>)"
+    rf"|[bB][cC]1(?:[02-9ac-hj-np-z]{{8,87}}|[02-9AC-HJ-NP-Z]{{8,87}}){_END}(?P<bech32>)"
+    rf"|[13T]{_B58}{{25,34}}{_END}(?P<b58>)"
     r")"
 )
 
