@@ -143,6 +143,8 @@ def test_demo_runs_on_the_embedded_default(tmp_path, capsys, monkeypatch):
     # The demo logs carry planted tradecraft of several actors: the hunt must attribute findings.
     for actor in ("Andariel", "TraderTraitor", "Famous Chollima"):
         assert actor in hunt_line
+    trace_line = next(line for line in out.splitlines() if line.startswith("3. trace"))
+    assert "TraderTraitor" in trace_line and "mixer-deposit" in trace_line and "fan-out" in trace_line
 
 
 def test_whole_store_round_trips_through_export(db, tmp_path, capsys):

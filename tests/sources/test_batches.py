@@ -1,4 +1,4 @@
-"""One source to batches: size bound, problems per batch, sources that are no logs."""
+"""Sources to batches: size bound, small sources gathered, problems per batch, sources that are no logs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 import geobuk.sources  # noqa: F401  (registers the readers)
 from geobuk.errors import InputError
-from geobuk.sources.batches import from_wire, read_source, to_wire
+from geobuk.sources.batches import from_wire, read_source, read_sources, to_wire
 from geobuk.sources.inputs import expand
 
 
@@ -75,3 +75,48 @@ def test_wire_round_trip_keeps_everything(tmp_path):
     assert back.table.equals(batch.table)
     assert (back.source, back.reader, back.errors) == (batch.source, batch.reader, batch.errors)
     assert back.last
+
+
+def small_logs(tmp_path, counts: list[int]):
+    """One JSON Lines file per count, named log0.jsonl..., each with that many events."""
+    for n, count in enumerate(counts):
+        jsonl(tmp_path, f"log{n}.jsonl", [f'{{"EventID": {n}, "F{n}": "{i}"}}' for i in range(count)])
+    return expand([tmp_path])
+
+
+def test_small_sources_are_gathered_into_batches_of_batch_size(tmp_path):
+    sources = small_logs(tmp_path, [3, 3, 0, 3, 3])  # log2 is empty: a problem, no events
+    batches = list(read_sources(sources, batch_size=4))
+    assert [b.table.num_rows for b in batches] == [4, 4, 4]
+    names = [s.name for s in sources]
+    assert [r for b in batches for r in b.table.column("_source").to_pylist()] == (
+        [names[0]] * 3 + [names[1]] * 3 + [names[3]] * 3 + [names[4]] * 3)
+    assert [b.sources for b in batches] == [names[0:2], [names[1], names[3]], [names[3], names[4]]]
+    # Each batch is cut when the next event comes: inside log1, inside log3, then the end.
+    assert [(b.source, b.last, b.sources_done) for b in batches] == [
+        (names[1], False, 1), (names[3], False, 2), (names[4], True, 2)]
+    assert batches[-1].position == sources[-1].size
+    assert [b.errors for b in batches] == [[], [f"{names[2]}: the file is empty"], []]
+    fields = batches[0].table.column_names
+    assert fields == ["_source", "_record", "_timestamp", "_host", "EventID", "F0", "F1"]
+
+
+def test_a_named_file_that_is_no_log_amid_others_raises_after_their_batch(tmp_path):
+    good = small_logs(tmp_path, [2, 2])
+    (tmp_path / "notes.txt").write_text("hello\n")
+    sources = [*good, *expand([tmp_path / "notes.txt"]), *good]
+    got = []
+    with pytest.raises(InputError, match="notes.txt: not a log format"):
+        for batch in read_sources(sources, batch_size=10):
+            got.append(batch)
+    [batch] = got
+    assert (batch.table.num_rows, batch.source, batch.last, batch.sources_done) == (4, good[1].name, True, 2)
+
+
+def test_wire_round_trip_keeps_the_sources_of_a_gathered_batch(tmp_path):
+    sources = small_logs(tmp_path, [2, 1, 2])
+    [batch] = list(read_sources(sources, batch_size=10))
+    back = from_wire(to_wire(batch))
+    assert back.table.equals(batch.table)
+    assert back.sources == [s.name for s in sources]
+    assert (back.sources_done, back.position) == (3, sources[-1].size)

@@ -1,4 +1,4 @@
-"""Field names that differ only in case become one column."""
+"""Field names that differ only in case or spaces become one column."""
 
 from __future__ import annotations
 
@@ -30,3 +30,13 @@ def test_a_table_without_collisions_is_returned_as_is():
     names = ColumnNames()
     original = table(A=["1"], B=["2"])
     assert names.apply(original) is original
+
+
+def test_spellings_differing_in_spaces_are_merged_and_the_first_met_is_kept():
+    names = ColumnNames()
+    first = names.apply(table(ThreatName=["a", None], **{"Threat Name": ["b", "c"]}))
+    assert first.column_names == ["ThreatName"]
+    assert first.column("ThreatName").to_pylist() == ["a", "c"]
+    later = names.apply(table(**{"threat name": ["d"], "Process Id": ["1"]}))
+    assert later.column_names == ["ThreatName", "Process Id"]
+    assert names.spelling("PROCESSID") == "Process Id"  # spaces kept when that spelling came first

@@ -75,3 +75,10 @@ def test_plain_file_local_path_is_the_file_itself(tmp_path):
     with source.local_path() as local:
         assert local == path
     assert path.exists()
+
+
+def test_a_symlinked_folder_named_directly_is_walked(tmp_path):
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "a.jsonl").write_text("{}\n")
+    (tmp_path / "copy").symlink_to(tmp_path / "logs", target_is_directory=True)
+    assert [s.name for s in expand([tmp_path / "copy"])] == [str(tmp_path / "copy" / "a.jsonl")]

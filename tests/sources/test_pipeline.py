@@ -1,4 +1,5 @@
-"""``iter_batches`` over mixed inputs: same events with one or two workers, progress, one spelling."""
+"""``iter_batches`` over mixed inputs: small sources gathered, same batches with one or two workers,
+progress, one spelling per field."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import zipfile
 import pytest
 
 from geobuk.errors import GeobukError, InputError
-from geobuk.sources import iter_batches
+from geobuk.sources import expand, groups, iter_batches
 from sources.evtx_writer import event, write_evtx
 
 
@@ -81,6 +82,58 @@ def test_progress_ends_at_the_totals(case):
     assert last.files_total == 6
     assert [p.bytes_done for p in seen] == sorted(p.bytes_done for p in seen)
     assert last.events == 15
+
+
+def field(n: int) -> str:
+    """Three fields, each spelt two ways: ``Field 0`` (log00) and ``field0`` (log03), ``field1``..."""
+    return f"Field {n % 3}" if n % 2 == 0 else f"field{n % 3}"
+
+
+@pytest.fixture
+def many(tmp_path):
+    """Forty small logs of 1 to 9 events, in two folders, and one of 100 events."""
+    for n in range(40):
+        folder = tmp_path / "many" / ("a" if n < 20 else "b")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"log{n:02}.jsonl").write_text("".join(
+            json.dumps({"EventID": n, field(n): str(i)}) + "\n" for i in range(1 + n % 9)))
+    (tmp_path / "many" / "b" / "z_big.jsonl").write_text(
+        "".join(json.dumps({"EventID": 7, "Image": f"i{i}"}) + "\n" for i in range(100)))
+    return tmp_path / "many"
+
+
+def test_small_sources_arrive_gathered_and_a_large_one_split(many):
+    batches = list(iter_batches([many], workers=1, batch_size=40))
+    total = sum(1 + n % 9 for n in range(40)) + 100
+    assert [b.table.num_rows for b in batches] == [40] * (total // 40) + [total % 40]
+    assert sum(b.sources_done for b in batches) == 41
+    rows = events(batches)
+    assert sum(r["_source"].endswith("z_big.jsonl") for r in rows) == 100
+    assert [r["_record"] for r in rows[:3]] == ["1", "1", "2"]  # log00 has one event, log01 two
+    assert all(b.table.column(name).num_chunks == 1 for b in batches for name in b.table.column_names)
+
+
+def test_groups_give_the_same_batches_with_one_or_two_workers(many, monkeypatch):
+    monkeypatch.setattr(groups, "GROUP_BYTES", 300)  # a few files per group: several groups, two workers
+    assert len(groups.group_sources(expand([many]))) > 5
+    seen: list = []
+    one = list(iter_batches([many], workers=1, batch_size=30))
+    two = list(iter_batches([many], workers=2, batch_size=30, progress=seen.append))
+    assert [b.table for b in two] == [b.table for b in one]
+    fields = ("source", "reader", "errors", "last", "position", "sources_done", "sources")
+    assert [[getattr(b, f) for f in fields] for b in two] == [[getattr(b, f) for f in fields] for b in one]
+    assert max(b.table.num_rows for b in one) == 30 and len(one) > len(groups.group_sources(expand([many])))
+    assert [(p.files_done, p.bytes_done) for p in seen] == sorted((p.files_done, p.bytes_done) for p in seen)
+    assert (seen[-1].files_done, seen[-1].bytes_done, seen[-1].events) == (41, seen[-1].bytes_total, 290)
+
+
+def test_field_spellings_differing_in_case_and_spaces_are_one_column(many):
+    batches = list(iter_batches([many], workers=1, batch_size=1000))
+    assert len(batches) == 1
+    assert [name for name in batches[0].table.column_names if name.casefold().startswith("field")] == [
+        "Field 0", "field1", "Field 2"]  # each spelt as first met
+    rows = events(batches)
+    assert [r["Field 0"] for r in rows if r["_source"].endswith("log03.jsonl")] == ["0", "1", "2", "3"]
 
 
 def test_forcing_a_format_and_unknown_format_names(case):

@@ -18,11 +18,18 @@ from geobuk.intel.actors import actor_card
 from geobuk.intel.importing import ensure_builtin_pack, import_files
 from geobuk.intel.store import Store
 from geobuk.report.findings import OUTPUTS
+from geobuk.trace.builtin import ensure_builtin_addresses
+from geobuk.trace.follow import Context, run_follow
+from geobuk.trace.generate import generate
+from geobuk.trace.load import load_files
+from geobuk.trace.outputs import OUTPUTS as TRACE_OUTPUTS
+from geobuk.trace.results import save_follow
 
 
 def demo(db: Path = typer.Option(None, "--demo-db", help="Store for the demo, rebuilt each run "
                                  "(default: $GEOBUK_HOME/demo.duckdb).")) -> None:
-    """Build a store, load the built-in DPRK intel and a demo advisory, then hunt the bundled demo logs.
+    """Build a store, load the built-in DPRK intel and a demo advisory, hunt the bundled demo logs, and
+    follow stolen crypto through generated transfers.
 
     Example: geobuk demo
     """
@@ -47,7 +54,24 @@ def demo(db: Path = typer.Option(None, "--demo-db", help="Store for the demo, re
         console.out.print(f"   store: {stats['objects']} objects, {stats['names']} names, "
                           f"{sum(stats['indicator_values'].values())} indicator values")
         _hunt(store)
+        _trace(store, path.parent / "demo-trace")
 
+
+def _trace(store: Store, folder: Path) -> None:
+    """Stage 3: generated transfers around a real theft address (Bybit 2025), with planted laundering,
+    followed from the stolen funds to the services they reached."""
+    scenario = generate(1, folder)
+    ensure_builtin_addresses(store)
+    import_files(store, [folder / "labels.yaml"])
+    load_files(store, [folder / "eth_transfers.csv", folder / "btc_transactions.jsonl"])
+    result = run_follow(Context.from_store(store), [scenario.eth_seed], hops=5, model="haircut")
+    save_follow(store, result)
+    actor = (result.actor or {}).get("name", "no known actor")
+    patterns = sorted({p["pattern"] for p in result.patterns})
+    console.out.print(f"[bold]3. trace[/bold]  stolen funds from {scenario.eth_seed} ({actor}) followed "
+                      f"5 hops: {len(result.endpoints)} services reached; laundering: "
+                      f"{', '.join(patterns) or '-'}")
+    TRACE_OUTPUTS.get("table")().write_follow(result, console.out.file)
 
 def _hunt(store: Store) -> None:
     """Stage 2: the bundled demo logs (a fictional company with planted DPRK tradecraft) hunted with

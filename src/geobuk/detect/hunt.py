@@ -181,8 +181,9 @@ def hunt(paths: Sequence[Path], ruleset: RuleSet, *, indicators: IndicatorIndex 
          progress: Callable[[ReadProgress], None] | None = None) -> HuntResult:
     """Hunt every log under ``paths`` with ``ruleset`` and the indicators; see ``Hunter``.
 
-    Sources arrive one batch per source at least; small ones are gathered into batches of about
-    ``batch_size`` events before matching, since matching has a fixed cost per batch.
+    Small sources arrive already gathered into batches of up to ``batch_size`` events; the smaller
+    batches the end of a group of sources leaves are gathered here before matching, since matching
+    has a fixed cost per batch.
     """
     start = time.perf_counter()
     hunter = Hunter(ruleset, indicators=indicators, attribution=attribution, min_level=min_level)
@@ -202,7 +203,7 @@ def hunt(paths: Sequence[Path], ruleset: RuleSet, *, indicators: IndicatorIndex 
         result.problems += batch.errors
         if batch.table.num_rows:
             result.events += batch.table.num_rows
-            seen_sources.add(batch.source)
+            seen_sources.update(batch.sources)
             pending.append(batch.table)
             pending_rows += batch.table.num_rows
             if pending_rows >= batch_size:

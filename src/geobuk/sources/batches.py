@@ -1,18 +1,23 @@
-"""One source read into ``EventBatch``es of at most ``batch_size`` events each.
+"""Sources read one after the other into ``EventBatch``es of at most ``batch_size`` events each.
 
-This is the unit of work a worker process does, so everything here is what may cross a process
-boundary: a batch travels as an Arrow IPC stream (``to_wire``/``from_wire``), which is a copy of the
-column buffers, not a pickle of millions of Python strings.
+This is the unit of work a worker process does (a ``groups.SourceGroup``), so everything here is
+what may cross a process boundary: a batch travels as an Arrow IPC stream (``to_wire``/``from_wire``),
+which is a copy of the column buffers, not a pickle of millions of Python strings.
 
-Every source gives at least one batch, the last one flagged ``last``, even when it has no events: that
-batch carries the source's problems and tells progress that the source is done.
+Events of consecutive sources are gathered into one batch, and its table is built once, from the
+events themselves, when ``batch_size`` events are reached or the sources end: a folder of thousands
+of short logs gives a few large tables, not thousands of tiny ones to glue together later. A large
+source still spans as many batches as its size needs.
+
+The sources' final batch is flagged ``last`` and always comes, even with no events: it carries the
+remaining problems and tells progress that the sources are done.
 """
 
 from __future__ import annotations
 
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -21,7 +26,7 @@ from geobuk.errors import InputError
 from geobuk.sources.base import Event, ReadContext
 from geobuk.sources.detect import detect_reader
 from geobuk.sources.inputs import Source
-from geobuk.sources.tables import empty_table, events_table
+from geobuk.sources.tables import events_table
 
 _IPC_OPTIONS = pa.ipc.IpcWriteOptions(use_threads=False)  # small tables: threads cost more than they give
 # Errors of the layers below a reader (a damaged gzip or zip member) met in the middle of a source.
@@ -30,11 +35,16 @@ _READ_ERRORS = (OSError, EOFError, zlib.error, zipfile.BadZipFile)
 
 @dataclass
 class EventBatch:
-    """Events of one source: ``table`` (all columns strings), the problems met reading them.
+    """Events of one or more consecutive sources (``table``, all columns strings), and the problems met.
 
+    ``source`` and ``reader`` name the batch's last source, the one it ends in (a progress label):
+    ``last`` says that source is finished, else the next batch goes on with it, and ``position`` is
+    how much of it (in ``Source.size`` units) had been read when the batch was cut.
+    ``sources_done`` counts the sources this batch finishes (every one before ``source``, and
+    ``source`` itself if ``last``), so that progress can count files; ``sources`` names the sources
+    whose events are in ``table``, in row order (``_source``'s distinct values, without a scan).
     ``errors`` are one-line problems (source, record or line, what is wrong) found while reading the
-    events of this batch; ``last`` marks the source's final batch; ``position`` is how much of the
-    source (in ``Source.size`` units) had been read when the batch was cut, for progress.
+    events of this batch.
     """
 
     source: str
@@ -43,35 +53,77 @@ class EventBatch:
     errors: list[str] = field(default_factory=list)
     last: bool = True
     position: int = 0
+    sources_done: int = 1
+    sources: list[str] = field(default_factory=list)
+
+
+class _Gathered:
+    """Events and problems gathered since the last batch was cut, and where reading stands."""
+
+    def __init__(self) -> None:
+        self.rows: list[Event] = []
+        self.runs: list[tuple[str, int]] = []  # (source, events) in row order
+        self.errors: list[str] = []
+        self.done = 0
+        self.source = ""
+        self.reader = ""
+
+    def end_run(self, start: int) -> None:
+        """The events from ``start`` on are the current source's."""
+        if len(self.rows) > start:
+            self.runs.append((self.source, len(self.rows) - start))
+
+    def cut(self, *, last: bool, position: int) -> EventBatch:
+        batch = EventBatch(self.source, self.reader, events_table(self.rows, self.runs), self.errors, last,
+                           position, self.done, [name for name, _ in self.runs])
+        self.rows, self.runs, self.errors, self.done = [], [], [], 0
+        return batch
+
+
+def read_sources(sources: Iterable[Source], *, fmt: str | None = None, batch_size: int = 50_000,
+                 threads: int = 0) -> Iterator[EventBatch]:
+    """The events of ``sources``, in order, gathered into batches of at most ``batch_size`` events.
+
+    ``InputError`` only if an explicitly named file is no log; the batches of the sources before it
+    come first. ``threads`` is passed to the readers (see ``ReadContext``).
+    """
+    gathered = _Gathered()
+    size = 0
+    for source in sources:
+        ctx = ReadContext(source, threads=threads)
+        before = (gathered.source, gathered.reader, size)
+        gathered.source, gathered.reader, size = source.name, "", source.size
+        start = len(gathered.rows)
+        try:
+            reader = detect_reader(source, fmt)
+            gathered.reader = reader.name
+            for event in reader().read(source, ctx):
+                if len(gathered.rows) >= batch_size:  # cut only once another event comes: no empty batch
+                    gathered.end_run(start)
+                    gathered.errors += ctx.take_problems()
+                    yield gathered.cut(last=False, position=ctx.position())
+                    start = 0
+                gathered.rows.append(event)
+        except InputError as exc:
+            if source.explicit:
+                if gathered.done:  # what the sources before this one gave still arrives, in order
+                    del gathered.rows[start:]
+                    gathered.source, gathered.reader, size = before
+                    yield gathered.cut(last=True, position=size)
+                raise
+            ctx.problems.append(str(exc))
+        except _READ_ERRORS as exc:
+            ctx.problem(f"cannot read further, the rest is skipped: {exc or type(exc).__name__}")
+        gathered.end_run(start)
+        gathered.errors += ctx.take_problems()
+        gathered.done += 1
+    yield gathered.cut(last=True, position=size)
 
 
 def read_source(source: Source, *, fmt: str | None = None, batch_size: int = 50_000,
                 threads: int = 0) -> Iterator[EventBatch]:
-    """The source's events in batches; ``InputError`` only if an explicitly named file is no log."""
-    ctx = ReadContext(source, threads=threads)
-    try:
-        reader = detect_reader(source, fmt)
-    except InputError as exc:
-        if source.explicit:
-            raise
-        yield EventBatch(source.name, "", empty_table(source.name), [str(exc)], True, source.size)
-        return
-    rows: list[Event] = []
-    try:
-        for event in reader().read(source, ctx):
-            if len(rows) >= batch_size:  # cut only once another event comes: no empty last batch
-                yield EventBatch(source.name, reader.name, events_table(rows, source.name),
-                                 ctx.take_problems(), False, ctx.position())
-                rows = []
-            rows.append(event)
-    except InputError as exc:
-        if source.explicit:
-            raise
-        ctx.problems.append(str(exc))
-    except _READ_ERRORS as exc:
-        ctx.problem(f"cannot read further, the rest is skipped: {exc or type(exc).__name__}")
-    yield EventBatch(source.name, reader.name, events_table(rows, source.name), ctx.take_problems(),
-                     True, source.size)
+    """One source's events in batches (``read_sources`` of that one source)."""
+    return read_sources([source], fmt=fmt, batch_size=batch_size, threads=threads)
 
 
 def to_wire(batch: EventBatch) -> tuple:
@@ -79,7 +131,8 @@ def to_wire(batch: EventBatch) -> tuple:
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, batch.table.schema, options=_IPC_OPTIONS) as writer:
         writer.write_table(batch.table)
-    return (batch.source, batch.reader, sink.getvalue(), batch.errors, batch.last, batch.position)
+    return (batch.source, batch.reader, sink.getvalue(), batch.errors, batch.last, batch.position,
+            batch.sources_done, batch.sources)
 
 
 def wire_size(wire: tuple) -> int:
@@ -88,6 +141,6 @@ def wire_size(wire: tuple) -> int:
 
 
 def from_wire(wire: tuple) -> EventBatch:
-    source, reader, payload, errors, last, position = wire
+    source, reader, payload, errors, last, position, sources_done, sources = wire
     table = pa.ipc.open_stream(payload).read_all()
-    return EventBatch(source, reader, table, errors, last, position)
+    return EventBatch(source, reader, table, errors, last, position, sources_done, sources)

@@ -1,8 +1,9 @@
 """``iter_batches``: everything under some paths, read into Arrow batches, in a stable order.
 
 This is the sources stage's one entry point for later stages and the CLI. It expands the inputs
-(``inputs``), reads each source in a worker process or in this one (``pool``, ``batches``), gives
-each field one spelling for the whole stream (``columns``) and reports progress after each batch.
+(``inputs``), cuts them into groups of consecutive sources (``groups``), reads each group into
+batches in a worker process or in this one (``pool``, ``batches``), gives each field one spelling
+for the whole stream (``columns``) and reports progress after each batch.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geobuk.sources.base import READERS
-from geobuk.sources.batches import EventBatch, from_wire, read_source, to_wire, wire_size
+from geobuk.sources.batches import EventBatch, from_wire, read_sources, to_wire, wire_size
 from geobuk.sources.columns import ColumnNames
+from geobuk.sources.groups import group_sources
 from geobuk.sources.inputs import expand
 from geobuk.sources.pool import default_workers, ordered_map
 
@@ -46,8 +48,10 @@ def iter_batches(paths: Iterable[str | Path] | str | Path, fmt: str | None = Non
     (at most four) for inputs of ``PARALLEL_FROM_BYTES`` or more, else 1, which reads everything in
     this process. A program using workers must guard its entry point (``if __name__ ==
     "__main__":``), as for any ``multiprocessing`` code. Each batch holds at most ``batch_size``
-    events of one source; memory stays bounded by the batches being built (one per worker) plus
-    the reorder buffer's budget (``pool.DEFAULT_BUDGET``), whatever the input size.
+    events, of one source or of several consecutive ones (``EventBatch.sources``): small sources
+    are gathered, a large one spans several batches. The batches are the same whatever ``workers``
+    is. Memory stays bounded by the batches being built (one per worker) plus the reorder buffer's
+    budget (``pool.DEFAULT_BUDGET``), whatever the input size.
 
     An explicitly named file that is no log raises ``InputError``; problems inside sources, and
     files met in folders or archives that are no log, are one-line ``EventBatch.errors``.
@@ -65,26 +69,27 @@ def iter_batches(paths: Iterable[str | Path] | str | Path, fmt: str | None = Non
     if fmt:
         READERS.get(fmt)  # an unknown name fails now, before any work
     sources = expand(paths)
+    groups = group_sources(sources)
     bytes_total = sum(source.size for source in sources)
     if workers is None:
         workers = default_workers() if bytes_total >= PARALLEL_FROM_BYTES else 1
-    parallel = workers > 1 and len(sources) > 1
+    parallel = workers > 1 and len(groups) > 1
     # Inside a worker the EVTX parser gets one thread: the workers already use every core.
-    work = functools.partial(read_source, fmt=fmt, batch_size=batch_size, threads=1 if parallel else 0)
-    batches = ordered_map(sources, work, workers=workers if parallel else 1,
+    work = functools.partial(read_sources, fmt=fmt, batch_size=batch_size, threads=1 if parallel else 0)
+    batches = ordered_map(groups, work, workers=workers if parallel else 1,
                           encode=to_wire, decode=from_wire, weigh=wire_size)
     names = ColumnNames()
     files_total = len(sources)
     files_done = bytes_done = events = 0
     for batch in batches:
-        source = sources[files_done]  # every source ends with one batch flagged ``last``
         batch.table = names.apply(batch.table)
         events += batch.table.num_rows
-        if batch.last:
-            files_done += 1
+        for source in sources[files_done:files_done + batch.sources_done]:
             bytes_done += source.size
+        files_done += batch.sources_done
         if progress is not None:
-            current = 0 if batch.last else min(batch.position, source.size)
+            # Unless it is ``last``, the batch ends inside the first source not done.
+            current = 0 if batch.last else min(batch.position, sources[files_done].size)
             progress(ReadProgress(files_done, files_total, bytes_done + current, bytes_total, events,
                                   batch.source))
         yield batch

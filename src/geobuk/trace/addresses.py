@@ -25,8 +25,9 @@ def canonical(value: str) -> AddressInfo:
     info = parse_address(value)
     if info.valid and info.chain:
         kind = obs.KIND_OF_CHAIN[info.chain]
-        return AddressInfo(info.chain, obs.normalize(kind, info.address), True, network=info.network,
-                           kind=info.kind)
+        return AddressInfo(
+            info.chain, obs.normalize(kind, info.address), True, network=info.network, kind=info.kind
+        )
     return info
 
 
@@ -68,5 +69,6 @@ def check_column(column: pa.Array | pa.ChunkedArray) -> CheckedColumn:
             continue
         new_values[i] = info.address
         new_chains[i] = info.chain
-    return CheckedColumn(pa.array(new_values, pa.string()), pa.array(new_chains, pa.string()),
-                         bad_row, bad_reason)
+    return CheckedColumn(
+        pa.array(new_values, pa.string()), pa.array(new_chains, pa.string()), bad_row, bad_reason
+    )

@@ -22,14 +22,17 @@ MIN_EQUAL_OUTPUTS = 2
 
 def coinjoin_txs(store: Store) -> set[str]:
     """Transactions with the CoinJoin shape (see module docstring)."""
-    rows = store.con.execute("""
+    rows = store.con.execute(
+        """
         WITH ins AS (SELECT tx_hash, count(DISTINCT address) AS n_in FROM trace_btc_inputs GROUP BY ALL),
         outs AS (SELECT tx_hash, count(*) AS n_out, max(c) AS equal FROM (
             SELECT tx_hash, value, count(*) OVER (PARTITION BY tx_hash, value) AS c FROM trace_btc_outputs
         ) GROUP BY ALL)
         SELECT ins.tx_hash FROM ins JOIN outs USING (tx_hash)
         WHERE n_in >= 2 AND equal >= ? AND equal * 3 >= n_out
-    """, [MIN_EQUAL_OUTPUTS]).fetchall()
+    """,
+        [MIN_EQUAL_OUTPUTS],
+    ).fetchall()
     return {r[0] for r in rows}
 
 
@@ -62,11 +65,14 @@ def cluster_addresses(store: Store) -> dict[str, str]:
     if not table.num_rows:
         return {}
     if excluded:
-        keep = ~np.isin(np.asarray(table.column("tx_hash").to_pylist(), dtype=object),
-                        np.asarray(sorted(excluded), dtype=object))
+        keep = ~np.isin(
+            np.asarray(table.column("tx_hash").to_pylist(), dtype=object),
+            np.asarray(sorted(excluded), dtype=object),
+        )
         table = table.filter(pa.array(keep))
-    addresses, address_ids = np.unique(np.asarray(table.column("address").to_pylist(), dtype=object),
-                                       return_inverse=True)
+    addresses, address_ids = np.unique(
+        np.asarray(table.column("address").to_pylist(), dtype=object), return_inverse=True
+    )
     _, tx_ids = np.unique(np.asarray(table.column("tx_hash").to_pylist(), dtype=object), return_inverse=True)
     order = np.argsort(tx_ids, kind="stable")
     tx_sorted, addr_sorted = tx_ids[order], address_ids[order]

@@ -30,8 +30,11 @@ def _codes(values: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list]:
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.unify_dictionaries() if hasattr(encoded, "unify_dictionaries") else encoded
         dictionary = encoded.chunk(0).dictionary if encoded.num_chunks else pa.array([], pa.string())
-        indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks]) \
-            if encoded.num_chunks else np.zeros(0, np.int64)
+        indices = (
+            np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks])
+            if encoded.num_chunks
+            else np.zeros(0, np.int64)
+        )
     else:
         dictionary, indices = encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
     return indices.astype(np.int64), dictionary.to_pylist()
@@ -56,24 +59,26 @@ def gather(start: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray
 class TransferGraph:
     """The transfer graph of a store (or of any transfer table)."""
 
-    entities: list[str]            # entity id -> name (cluster name or address)
-    assets: list[str]              # asset id -> symbol
-    node_entity: np.ndarray        # node id -> entity id
-    node_asset: np.ndarray         # node id -> asset id
-    src: np.ndarray                # per edge, sorted by (src, time)
+    entities: list[str]  # entity id -> name (cluster name or address)
+    assets: list[str]  # asset id -> symbol
+    node_entity: np.ndarray  # node id -> entity id
+    node_asset: np.ndarray  # node id -> asset id
+    src: np.ndarray  # per edge, sorted by (src, time)
     dst: np.ndarray
     amount: np.ndarray
-    time: np.ndarray               # microseconds since the epoch (NO_TIME when unknown)
-    tx: np.ndarray                 # transaction code
+    time: np.ndarray  # microseconds since the epoch (NO_TIME when unknown)
+    tx: np.ndarray  # transaction code
     tx_hashes: list[str]
     chains: list[str]
-    chain: np.ndarray              # per edge, chain code
+    chain: np.ndarray  # per edge, chain code
     out_start: np.ndarray
-    in_perm: np.ndarray            # edge ids sorted by (dst, time)
+    in_perm: np.ndarray  # edge ids sorted by (dst, time)
     in_start: np.ndarray
     entity_of: dict[str, int] = field(default_factory=dict)
     _fifo: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     _received: np.ndarray | None = None
+    _time_range: tuple[float, float] | None = None
+    _scale: np.ndarray | None = None
 
     @property
     def n_nodes(self) -> int:
@@ -87,7 +92,9 @@ class TransferGraph:
     def build(cls, transfers: pa.Table, clusters: dict[str, str] | None = None) -> TransferGraph:
         """Index a table with columns chain, tx_hash, time, from_address, to_address, asset, amount."""
         n = transfers.num_rows
-        both = pa.chunked_array(transfers.column("from_address").chunks + transfers.column("to_address").chunks)
+        both = pa.chunked_array(
+            transfers.column("from_address").chunks + transfers.column("to_address").chunks
+        )
         if clusters:
             keys = pa.array(list(clusters))
             idx = pc.index_in(both, value_set=keys)
@@ -95,7 +102,9 @@ class TransferGraph:
         entity_codes, entities = _codes(both)
         asset_codes, assets = _codes(transfers.column("asset"))
         n_assets = max(len(assets), 1)
-        keys = np.concatenate([entity_codes[:n] * n_assets + asset_codes, entity_codes[n:] * n_assets + asset_codes])
+        keys = np.concatenate(
+            [entity_codes[:n] * n_assets + asset_codes, entity_codes[n:] * n_assets + asset_codes]
+        )
         uniq, node_ids = np.unique(keys, return_inverse=True)
         src, dst = node_ids[:n], node_ids[n:]
         time = pc.fill_null(transfers.column("time").cast(pa.int64()), NO_TIME).to_numpy().astype(np.int64)
@@ -107,10 +116,23 @@ class TransferGraph:
         tx_codes, chain_codes = tx_codes[order], chain_codes[order]
         n_nodes = len(uniq)
         in_perm = np.lexsort((time, dst))
-        graph = cls(entities=entities, assets=assets, node_entity=uniq // n_assets, node_asset=uniq % n_assets,
-                    src=src, dst=dst, amount=amount, time=time, tx=tx_codes, tx_hashes=tx_hashes,
-                    chains=chains, chain=chain_codes, out_start=segment_starts(src, n_nodes),
-                    in_perm=in_perm, in_start=segment_starts(dst[in_perm], n_nodes))
+        graph = cls(
+            entities=entities,
+            assets=assets,
+            node_entity=uniq // n_assets,
+            node_asset=uniq % n_assets,
+            src=src,
+            dst=dst,
+            amount=amount,
+            time=time,
+            tx=tx_codes,
+            tx_hashes=tx_hashes,
+            chains=chains,
+            chain=chain_codes,
+            out_start=segment_starts(src, n_nodes),
+            in_perm=in_perm,
+            in_start=segment_starts(dst[in_perm], n_nodes),
+        )
         graph.entity_of = {name: i for i, name in enumerate(entities)}
         return graph
 
@@ -152,7 +174,7 @@ class TransferGraph:
                 seg = np.maximum.accumulate(np.where(first, np.arange(len(node)), 0))
                 cin = np.cumsum(np.where(is_in, amount, 0.0))
                 cout = np.cumsum(np.where(is_in, 0.0, amount))
-                cin = cin - (cin[seg] - np.where(is_in, amount, 0.0)[seg])      # inclusive, within node
+                cin = cin - (cin[seg] - np.where(is_in, amount, 0.0)[seg])  # inclusive, within node
                 cout = cout - (cout[seg] - np.where(is_in, 0.0, amount)[seg])
                 low = np.minimum.reduceat(cin - cout, starts)
                 opening[node[starts]] = np.maximum(0.0, -low)
@@ -163,6 +185,21 @@ class TransferGraph:
             self._fifo = (opening, in_pos, out_pos)
             self._received = received
         return self._fifo
+
+    def time_range(self) -> tuple[float, float]:
+        """(earliest time, span + 1) over dated transfers, to map times into [0, 1)."""
+        if self._time_range is None:
+            valid = self.time[self.time != NO_TIME]
+            self._time_range = ((float(valid.min()), float(valid.max() - valid.min()) + 1.0) if len(valid)
+                                else (0.0, 1.0))
+        return self._time_range
+
+    def pool_scale(self) -> np.ndarray:
+        """Per node: more than any position in its inflow or outflow stream (opening + all inflow + 1)."""
+        if self._scale is None:
+            opening = self.fifo_positions()[0]
+            self._scale = opening + np.bincount(self.dst, weights=self.amount, minlength=self.n_nodes) + 1.0
+        return self._scale
 
     def received_by(self) -> np.ndarray:
         """Per edge: what its sender had received (with its opening balance) up to and including then."""

@@ -44,13 +44,21 @@ def detect_loader(path: Path, forced: str | None = None) -> type[TransferLoader]
         raise InputError(path, "the file is empty")
     found = LOADERS.first(lambda loader: loader.sniff(path, head))
     if found is None:
-        raise InputError(path, f"transfer format not recognised (known: {', '.join(LOADERS.names())}); "
-                               "force one with --format")
+        raise InputError(
+            path,
+            f"transfer format not recognised (known: {', '.join(LOADERS.names())}); force one with --format",
+        )
     return found
 
 
-def load_files(store: Store, paths: Sequence[Path], *, fmt: str | None = None, skip_bad: bool = False,
-               on_file: Callable[[Path, str], None] | None = None) -> LoadCounts:
+def load_files(
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    fmt: str | None = None,
+    skip_bad: bool = False,
+    on_file: Callable[[Path, str], None] | None = None,
+) -> LoadCounts:
     """Load every file, all or nothing: a bad row (unless skipped) aborts the whole load."""
     counts = LoadCounts()
     batches = []

@@ -17,15 +17,30 @@ import pyarrow as pa
 
 from geobuk.intel.store import Store, to_arrow
 
-TRANSFER_SCHEMA = pa.schema([
-    ("chain", pa.string()), ("tx_hash", pa.string()), ("time", pa.timestamp("us")), ("block", pa.int64()),
-    ("from_address", pa.string()), ("to_address", pa.string()), ("asset", pa.string()),
-    ("amount", pa.float64()), ("seq", pa.int32()), ("source", pa.string()),
-])
-BTC_IO_SCHEMA = pa.schema([
-    ("tx_hash", pa.string()), ("time", pa.timestamp("us")), ("idx", pa.int32()), ("address", pa.string()),
-    ("value", pa.float64()), ("source", pa.string()),
-])
+TRANSFER_SCHEMA = pa.schema(
+    [
+        ("chain", pa.string()),
+        ("tx_hash", pa.string()),
+        ("time", pa.timestamp("us")),
+        ("block", pa.int64()),
+        ("from_address", pa.string()),
+        ("to_address", pa.string()),
+        ("asset", pa.string()),
+        ("amount", pa.float64()),
+        ("seq", pa.int32()),
+        ("source", pa.string()),
+    ]
+)
+BTC_IO_SCHEMA = pa.schema(
+    [
+        ("tx_hash", pa.string()),
+        ("time", pa.timestamp("us")),
+        ("idx", pa.int32()),
+        ("address", pa.string()),
+        ("value", pa.float64()),
+        ("source", pa.string()),
+    ]
+)
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS trace_transfers (
@@ -65,8 +80,12 @@ def _insert_new(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, keys
 def insert_transfers(store: Store, data: pa.Table) -> int:
     """Add transfers not already stored; return how many were new. Call inside a transaction."""
     ensure_tables(store.con)
-    return _insert_new(store.con, "trace_transfers", data.cast(TRANSFER_SCHEMA),
-                       ["chain", "tx_hash", "from_address", "to_address", "asset", "amount", "seq"])
+    return _insert_new(
+        store.con,
+        "trace_transfers",
+        data.cast(TRANSFER_SCHEMA),
+        ["chain", "tx_hash", "from_address", "to_address", "asset", "amount", "seq"],
+    )
 
 
 def insert_btc_io(store: Store, inputs: pa.Table | None, outputs: pa.Table | None) -> tuple[int, int]:
@@ -90,7 +109,8 @@ def derive_btc_transfers(store: Store) -> int:
         CREATE OR REPLACE TEMP TABLE _btc_new AS
         SELECT DISTINCT i.tx_hash FROM trace_btc_inputs i
         SEMI JOIN trace_btc_outputs o ON o.tx_hash = i.tx_hash
-        ANTI JOIN (SELECT DISTINCT tx_hash FROM trace_transfers WHERE chain = 'bitcoin') t ON t.tx_hash = i.tx_hash
+        ANTI JOIN (SELECT DISTINCT tx_hash FROM trace_transfers WHERE chain = 'bitcoin') t
+            ON t.tx_hash = i.tx_hash
     """)
     ensure_tables(con)
     before = con.execute("SELECT count(*) FROM trace_transfers").fetchall()[0][0]
@@ -129,8 +149,11 @@ def fill_missing_times(store: Store) -> None:
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                            [name]).fetchall()[0][0])
+    return bool(
+        con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()[
+            0
+        ][0]
+    )
 
 
 def transfer_count(store: Store) -> int:
@@ -143,8 +166,11 @@ def read_transfers(store: Store) -> pa.Table:
     """Every stored transfer, as Arrow, in the columns the graph needs."""
     if not has_table(store.con, "trace_transfers"):
         return TRANSFER_SCHEMA.empty_table()
-    return to_arrow(store.con.sql(
-        "SELECT chain, tx_hash, time, from_address, to_address, asset, amount FROM trace_transfers"))
+    return to_arrow(
+        store.con.sql(
+            "SELECT chain, tx_hash, time, from_address, to_address, asset, amount FROM trace_transfers"
+        )
+    )
 
 
 def read_clusters(store: Store) -> dict[str, str]:

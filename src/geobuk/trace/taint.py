@@ -41,14 +41,14 @@ class Trace:
     direction: str
     hops: int
     seeds: np.ndarray
-    edges: np.ndarray          # edge ids that carried taint
-    edge_flow: np.ndarray      # tainted amount carried (summed over hops)
-    edge_hop: np.ndarray       # first hop at which the edge carried taint
-    nodes: np.ndarray          # every node taint reached (seeds included)
-    node_in: np.ndarray        # tainted amount received
-    node_out: np.ndarray       # tainted amount passed on
-    node_hop: np.ndarray       # hops from the seed (0 for seeds)
-    node_stop: np.ndarray      # True where the node is a stop (endpoint)
+    edges: np.ndarray  # edge ids that carried taint
+    edge_flow: np.ndarray  # tainted amount carried (summed over hops)
+    edge_hop: np.ndarray  # first hop at which the edge carried taint
+    nodes: np.ndarray  # every node taint reached (seeds included)
+    node_in: np.ndarray  # tainted amount received
+    node_out: np.ndarray  # tainted amount passed on
+    node_hop: np.ndarray  # hops from the seed (0 for seeds)
+    node_stop: np.ndarray  # True where the node is a stop (endpoint)
 
     def held(self) -> np.ndarray:
         """Tainted value still at each node (received, not passed on); endpoints hold all they got."""
@@ -75,7 +75,9 @@ class _Lookup:
         self.key = key[self.order]
         self.rank = rank[self.order]
 
-    def last_at_or_before(self, rank: np.ndarray, pos: np.ndarray, *, strict: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    def last_at_or_before(
+        self, rank: np.ndarray, pos: np.ndarray, *, strict: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Index (into sorted order) of the last entry of the same rank with position <= pos (or <)."""
         k = np.searchsorted(self.key, rank + pos / self.scale[rank], side="left" if strict else "right") - 1
         ok = k >= 0
@@ -83,8 +85,16 @@ class _Lookup:
         return k, ok
 
 
-def _interval_flow(a_rank: np.ndarray, a_start: np.ndarray, a_len: np.ndarray, a_value: np.ndarray,
-                   q_rank: np.ndarray, q_start: np.ndarray, q_len: np.ndarray, scale: np.ndarray) -> np.ndarray:
+def _interval_flow(
+    a_rank: np.ndarray,
+    a_start: np.ndarray,
+    a_len: np.ndarray,
+    a_value: np.ndarray,
+    q_rank: np.ndarray,
+    q_start: np.ndarray,
+    q_len: np.ndarray,
+    scale: np.ndarray,
+) -> np.ndarray:
     """Value spread evenly over each arrival interval that falls in each query interval (same rank)."""
     look = _Lookup(a_rank, a_start, scale)
     s, ln, v = a_start[look.order], a_len[look.order], a_value[look.order]
@@ -111,15 +121,12 @@ class _Walker:
         self.model = model
         self.forward = direction == "out"
         self.stops = stops if stops is not None else np.zeros(graph.n_nodes, bool)
-        valid = graph.time[graph.time != NO_TIME]
-        self.tmin = float(valid.min()) if len(valid) else 0.0
-        self.tspan = float(valid.max() - valid.min()) + 1.0 if len(valid) else 1.0
+        self.tmin, self.tspan = graph.time_range()
         self.mark = np.full(graph.n_nodes, _MAX_TIME if self.forward else NO_TIME, dtype=np.int64)
         if model != "poison":
             self.opening, self.in_pos, self.out_pos = graph.fifo_positions()
             self.received = graph.received_by()
-            inflow = np.bincount(graph.dst, weights=graph.amount, minlength=graph.n_nodes)
-            self.scale = self.opening + inflow + 1.0
+            self.scale = graph.pool_scale()
 
     def expand(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Edges leaving ``nodes`` in the walk's direction, and the index into ``nodes`` of each."""
@@ -158,22 +165,40 @@ class _Walker:
         scale = self.scale[uniq]
         if self.model == "fifo":
             if self.forward:
-                flow = _interval_flow(a_rank, self.in_pos[a_edges], g.amount[a_edges], a_flow,
-                                      q_rank, self.out_pos[edges], g.amount[edges], scale)
+                flow = _interval_flow(
+                    a_rank,
+                    self.in_pos[a_edges],
+                    g.amount[a_edges],
+                    a_flow,
+                    q_rank,
+                    self.out_pos[edges],
+                    g.amount[edges],
+                    scale,
+                )
             else:
-                flow = _interval_flow(a_rank, self.out_pos[a_edges], g.amount[a_edges], a_flow,
-                                      q_rank, self.in_pos[edges], g.amount[edges], scale)
+                flow = _interval_flow(
+                    a_rank,
+                    self.out_pos[a_edges],
+                    g.amount[a_edges],
+                    a_flow,
+                    q_rank,
+                    self.in_pos[edges],
+                    g.amount[edges],
+                    scale,
+                )
         elif self.forward:
             look = _Lookup(a_rank, self.tnorm(g.time[a_edges]), np.ones(len(uniq)))
             cum = _segment_cumsum(look.rank, a_flow[look.order])
             k, ok = look.last_at_or_before(q_rank, self.tnorm(g.time[edges]))
             tainted = np.zeros(len(edges))
             tainted[ok] = cum[k[ok]]
-            flow = g.amount[edges] * np.divide(tainted, self.received[edges],
-                                               out=np.zeros(len(edges)), where=self.received[edges] > 0)
+            flow = g.amount[edges] * np.divide(
+                tainted, self.received[edges], out=np.zeros(len(edges)), where=self.received[edges] > 0
+            )
         else:
-            share = np.divide(a_flow, self.received[a_edges], out=np.zeros(len(a_edges)),
-                              where=self.received[a_edges] > 0)
+            share = np.divide(
+                a_flow, self.received[a_edges], out=np.zeros(len(a_edges)), where=self.received[a_edges] > 0
+            )
             look = _Lookup(a_rank, self.tnorm(g.time[a_edges]), np.ones(len(uniq)))
             cum = _segment_cumsum(look.rank, share[look.order])
             totals = np.bincount(a_rank, weights=share, minlength=len(uniq))
@@ -185,7 +210,9 @@ class _Walker:
         keep = flow > g.amount[edges] * 1e-12
         return edges[keep], flow[keep]
 
-    def _poison(self, uniq: np.ndarray, a_rank: np.ndarray, a_edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _poison(
+        self, uniq: np.ndarray, a_rank: np.ndarray, a_edges: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         g = self.g
         t = g.time[a_edges]
         if self.forward:
@@ -212,9 +239,17 @@ class _Walker:
         return edges, g.amount[edges].copy()
 
 
-def follow(graph: TransferGraph, seeds: np.ndarray, *, hops: int = 5, model: str = "poison",
-           direction: str = "out", stops: np.ndarray | None = None, since: int | None = None,
-           until: int | None = None) -> Trace:
+def follow(
+    graph: TransferGraph,
+    seeds: np.ndarray,
+    *,
+    hops: int = 5,
+    model: str = "poison",
+    direction: str = "out",
+    stops: np.ndarray | None = None,
+    since: int | None = None,
+    until: int | None = None,
+) -> Trace:
     """Follow the value of ``seeds`` (node ids) for up to ``hops`` transfers."""
     walker = _Walker(graph, model, direction, stops)
     seeds = np.unique(np.asarray(seeds, dtype=np.int64))
@@ -222,8 +257,9 @@ def follow(graph: TransferGraph, seeds: np.ndarray, *, hops: int = 5, model: str
     is_seed[seeds] = True
     walker.mark[seeds] = NO_TIME if walker.forward else _MAX_TIME  # seeds are done: never re-expanded
     rec_edges, rec_flow, rec_hop = [], [], []
-    edges, flow = walker.start(seeds, since, until) if len(seeds) and hops > 0 else (np.zeros(0, np.int64),
-                                                                                       np.zeros(0))
+    edges, flow = (
+        walker.start(seeds, since, until) if len(seeds) and hops > 0 else (np.zeros(0, np.int64), np.zeros(0))
+    )
     for hop in range(1, hops + 1):
         if not len(edges):
             break
@@ -238,8 +274,15 @@ def follow(graph: TransferGraph, seeds: np.ndarray, *, hops: int = 5, model: str
     return _collect(graph, walker, seeds, hops, rec_edges, rec_flow, rec_hop)
 
 
-def _collect(graph: TransferGraph, walker: _Walker, seeds: np.ndarray, hops: int, rec_edges: list,
-             rec_flow: list, rec_hop: list) -> Trace:
+def _collect(
+    graph: TransferGraph,
+    walker: _Walker,
+    seeds: np.ndarray,
+    hops: int,
+    rec_edges: list,
+    rec_flow: list,
+    rec_hop: list,
+) -> Trace:
     if rec_edges:
         all_edges = np.concatenate(rec_edges)
         all_flow = np.concatenate(rec_flow)
@@ -254,13 +297,24 @@ def _collect(graph: TransferGraph, walker: _Walker, seeds: np.ndarray, hops: int
     target = walker.next_node(edges)
     nodes, node_idx = np.unique(np.concatenate([seeds, origin, target]), return_inverse=True)
     n_seed, n_edge = len(seeds), len(edges)
-    origin_idx = node_idx[n_seed:n_seed + n_edge]
-    target_idx = node_idx[n_seed + n_edge:]
+    origin_idx = node_idx[n_seed : n_seed + n_edge]
+    target_idx = node_idx[n_seed + n_edge :]
     node_out = np.bincount(origin_idx, weights=edge_flow, minlength=len(nodes))
     node_in = np.bincount(target_idx, weights=edge_flow, minlength=len(nodes))
     node_hop = np.full(len(nodes), np.iinfo(np.int32).max, dtype=np.int32)
     np.minimum.at(node_hop, target_idx, edge_hop)
     node_hop[node_idx[:n_seed]] = 0
-    return Trace(model=walker.model, direction="out" if walker.forward else "in", hops=hops, seeds=seeds,
-                 edges=edges, edge_flow=edge_flow, edge_hop=edge_hop, nodes=nodes, node_in=node_in,
-                 node_out=node_out, node_hop=node_hop, node_stop=walker.stops[nodes])
+    return Trace(
+        model=walker.model,
+        direction="out" if walker.forward else "in",
+        hops=hops,
+        seeds=seeds,
+        edges=edges,
+        edge_flow=edge_flow,
+        edge_hop=edge_hop,
+        nodes=nodes,
+        node_in=node_in,
+        node_out=node_out,
+        node_hop=node_hop,
+        node_stop=walker.stops[nodes],
+    )

@@ -58,8 +58,14 @@ ASSETS: dict[str, AssetInfo] = {
 }
 #: Asset codes seen on the SDN list whose address formats geobuk does not validate.
 UNSUPPORTED_ASSETS = {
-    "LTC": "Litecoin", "XMR": "Monero", "XRP": "XRP", "ZEC": "Zcash", "DASH": "Dash",
-    "BTG": "Bitcoin Gold", "XVG": "Verge", "ETHW": "EthereumPoW",
+    "LTC": "Litecoin",
+    "XMR": "Monero",
+    "XRP": "XRP",
+    "ZEC": "Zcash",
+    "DASH": "Dash",
+    "BTG": "Bitcoin Gold",
+    "XVG": "Verge",
+    "ETHW": "EthereumPoW",
 }
 
 
@@ -105,17 +111,30 @@ def check_address(asset: str, raw: str) -> CheckedAddress:
     return CheckedAddress(kind, obs.normalize(kind, parsed.address), parsed.chain)
 
 
-def address_indicator(*, key: tuple[str, ...], checked: CheckedAddress, asset: str, timestamp: str,
-                      labels: list[str], indicator_types: list[str], description: str,
-                      references: list[dict], provenance: str, extra: dict | None = None) -> dict:
+def address_indicator(
+    *,
+    key: tuple[str, ...],
+    checked: CheckedAddress,
+    asset: str,
+    timestamp: str,
+    labels: list[str],
+    indicator_types: list[str],
+    description: str,
+    references: list[dict],
+    provenance: str,
+    extra: dict | None = None,
+) -> dict:
     """One address indicator as every geobuk address source writes it (OFAC, TagPack, built-in set).
 
     ``x_geobuk_address`` carries what screening and tracing read back: chain, asset, provenance.
     """
     obj = {
-        "type": "indicator", "spec_version": "2.1",
+        "type": "indicator",
+        "spec_version": "2.1",
         "id": stable_id("indicator", *key, checked.kind, checked.value),
-        "created": timestamp, "modified": timestamp, "valid_from": timestamp,
+        "created": timestamp,
+        "modified": timestamp,
+        "valid_from": timestamp,
         "name": checked.value,
         "description": description,
         "indicator_types": indicator_types,
@@ -124,7 +143,12 @@ def address_indicator(*, key: tuple[str, ...], checked: CheckedAddress, asset: s
         "pattern_type": "stix",
         "external_references": references,
         "x_geobuk_observable": {"type": checked.kind, "value": checked.value},
-        "x_geobuk_address": {"chain": checked.chain, "asset": asset, "provenance": provenance, **(extra or {})},
+        "x_geobuk_address": {
+            "chain": checked.chain,
+            "asset": asset,
+            "provenance": provenance,
+            **(extra or {}),
+        },
     }
     return obj
 
@@ -151,8 +175,9 @@ class OfacAddressesImporter(Importer):
     def read(self, path: Path, ctx: ImportContext) -> ImportBatch:
         asset = asset_of(path)
         if asset is None:
-            raise InputError(path, "cannot tell the asset from the file name "
-                                   "(expected sanctioned_addresses_<ASSET>.txt)")
+            raise InputError(
+                path, "cannot tell the asset from the file name (expected sanctioned_addresses_<ASSET>.txt)"
+            )
         try:
             text = path.read_bytes().decode("utf-8-sig")
             mtime = path.stat().st_mtime
@@ -161,12 +186,17 @@ class OfacAddressesImporter(Importer):
         except UnicodeDecodeError as exc:
             raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
         batch = ImportBatch()
-        lines = [(n, x.strip()) for n, x in enumerate(text.splitlines(), 1)
-                 if x.strip() and not x.lstrip().startswith("#")]
+        lines = [
+            (n, x.strip())
+            for n, x in enumerate(text.splitlines(), 1)
+            if x.strip() and not x.lstrip().startswith("#")
+        ]
         if asset not in ASSETS:
             name = UNSUPPORTED_ASSETS.get(asset, asset)
-            batch.warnings.append(f"{len(lines)} {name} ({asset}) address(es) not imported: geobuk does not "
-                                  "validate this chain's addresses")
+            batch.warnings.append(
+                f"{len(lines)} {name} ({asset}) address(es) not imported: geobuk does not "
+                "validate this chain's addresses"
+            )
             return batch
         timestamp = stix_timestamp(datetime.fromtimestamp(mtime, UTC))
         info = ASSETS[asset]
@@ -181,18 +211,32 @@ class OfacAddressesImporter(Importer):
             except ValueError as exc:
                 raise InputError(path, str(exc), index=number, what="line") from None
             if checked.other_chain:
-                batch.warnings.append(f"line {number}: {value} is a valid {checked.chain} address listed under "
-                                      f"{asset}; stored as a {checked.chain} address")
+                batch.warnings.append(
+                    f"line {number}: {value} is a valid {checked.chain} address listed under "
+                    f"{asset}; stored as a {checked.chain} address"
+                )
             obj = address_indicator(
-                key=("ofac-sdn", asset), checked=checked, asset=asset, timestamp=timestamp,
-                labels=["sanctioned"], indicator_types=["malicious-activity"],
+                key=("ofac-sdn", asset),
+                checked=checked,
+                asset=asset,
+                timestamp=timestamp,
+                labels=["sanctioned"],
+                indicator_types=["malicious-activity"],
                 description=f"{info.name} ({asset}) address on the US OFAC SDN list.",
-                references=[{"source_name": OFAC_PROVENANCE, "url": OFAC_URL,
-                             "description": f"{path.name}: digital currency address ({asset})"}],
-                provenance=OFAC_PROVENANCE)
+                references=[
+                    {
+                        "source_name": OFAC_PROVENANCE,
+                        "url": OFAC_URL,
+                        "description": f"{path.name}: digital currency address ({asset})",
+                    }
+                ],
+                provenance=OFAC_PROVENANCE,
+            )
             objects.setdefault(obj["id"], obj)
         if skipped:
-            batch.warnings.append(f"{skipped} {info.name} address(es) skipped: {info.note or 'format not validated'}")
+            batch.warnings.append(
+                f"{skipped} {info.name} address(es) skipped: {info.note or 'format not validated'}"
+            )
         batch.objects = list(objects.values())
         if not batch.objects and not skipped:
             batch.warnings.append("no addresses in the file")

@@ -31,21 +31,66 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _HEAD_TAGS_RE = re.compile(rb"^tags:\s*$", re.MULTILINE)
 _HEAD_ADDRESS_RE = re.compile(rb"^\s*-\s+address:", re.MULTILINE)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-FIELDS = ("label", "category", "abuse", "actor", "source", "currency", "confidence", "context", "lastmod",
-          "description", "title", "creator", "is_cluster_definer", "network")
+FIELDS = (
+    "label",
+    "category",
+    "abuse",
+    "actor",
+    "source",
+    "currency",
+    "confidence",
+    "context",
+    "lastmod",
+    "description",
+    "title",
+    "creator",
+    "is_cluster_definer",
+    "network",
+)
 LABEL_TYPE = "x-geobuk-address-label"
 
 #: TagPack categories of services that are not, by themselves, a risk.
-SERVICE_CATEGORIES = frozenset({
-    "exchange", "defi_dex", "dex", "defi_bridge", "bridge", "defi", "defi_lending", "wallet_service",
-    "payment_processor", "miner", "mining_service", "market", "atm", "faucet", "hosting", "shop",
-    "gambling", "donation", "ico_wallet", "organization", "smart_contract", "service",
-})
+SERVICE_CATEGORIES = frozenset(
+    {
+        "exchange",
+        "defi_dex",
+        "dex",
+        "defi_bridge",
+        "bridge",
+        "defi",
+        "defi_lending",
+        "wallet_service",
+        "payment_processor",
+        "miner",
+        "mining_service",
+        "market",
+        "atm",
+        "faucet",
+        "hosting",
+        "shop",
+        "gambling",
+        "donation",
+        "ico_wallet",
+        "organization",
+        "smart_contract",
+        "service",
+    }
+)
 #: Category/abuse -> geobuk's address label (what screening shows and tracing stops at).
 LABEL_OF = {
-    "mixing_service": "mixer", "mixer": "mixer", "sanction": "sanctioned", "service_hack": "theft",
-    "hack": "theft", "ransomware": "ransomware", "scam": "scam", "phishing": "scam", "exchange": "exchange",
-    "defi_dex": "dex", "dex": "dex", "defi_bridge": "bridge", "bridge": "bridge",
+    "mixing_service": "mixer",
+    "mixer": "mixer",
+    "sanction": "sanctioned",
+    "service_hack": "theft",
+    "hack": "theft",
+    "ransomware": "ransomware",
+    "scam": "scam",
+    "phishing": "scam",
+    "exchange": "exchange",
+    "defi_dex": "dex",
+    "dex": "dex",
+    "defi_bridge": "bridge",
+    "bridge": "bridge",
 }
 
 
@@ -110,9 +155,11 @@ def _references(tag: dict) -> list[dict]:
     ref = {"source_name": f"GraphSense TagPack: {title}"}
     if source.startswith(("http://", "https://")):
         ref["url"] = source
-    details = [f"creator {tag['creator']}" if tag.get("creator") else "",
-               f"confidence {tag['confidence']}" if tag.get("confidence") else "",
-               f"source {source}" if source and "url" not in ref else ""]
+    details = [
+        f"creator {tag['creator']}" if tag.get("creator") else "",
+        f"confidence {tag['confidence']}" if tag.get("confidence") else "",
+        f"source {source}" if source and "url" not in ref else "",
+    ]
     ref["description"] = "; ".join(d for d in details if d) or "address tag"
     return [ref]
 
@@ -137,25 +184,36 @@ class TagPackImporter(Importer):
         actors: dict[str, str | None] = {}
         for index, raw in enumerate(data["tags"]):
             line = lines[index] if index < len(lines) else index + 1
-            if not isinstance(raw, dict) or not isinstance(raw.get("address"), str) or not raw["address"].strip():
+            if (
+                not isinstance(raw, dict)
+                or not isinstance(raw.get("address"), str)
+                or not raw["address"].strip()
+            ):
                 raise InputError(path, "a tag needs an `address`", index=line, what="line")
             tag = {**header, **{k: raw[k] for k in FIELDS if raw.get(k) is not None}}
             currency = str(tag.get("currency") or "").strip().upper()
             if not currency:
-                raise InputError(path, "the tag has no currency (neither on the tag nor in the header)",
-                                 index=line, what="line")
+                raise InputError(
+                    path,
+                    "the tag has no currency (neither on the tag nor in the header)",
+                    index=line,
+                    what="line",
+                )
             try:
                 checked = check_address(currency, raw["address"].strip())
             except UnsupportedFormat:
-                name = UNSUPPORTED_ASSETS.get(currency) or (ASSETS[currency].name if currency in ASSETS
-                                                            else currency)
+                name = UNSUPPORTED_ASSETS.get(currency) or (
+                    ASSETS[currency].name if currency in ASSETS else currency
+                )
                 skipped[name] = skipped.get(name, 0) + 1
                 continue
             except ValueError as exc:
                 raise InputError(path, str(exc), index=line, what="line") from None
             if checked.other_chain:
-                batch.warnings.append(f"line {line}: {checked.value} is a valid {checked.chain} address tagged "
-                                      f"{currency}; stored as a {checked.chain} address")
+                batch.warnings.append(
+                    f"line {line}: {checked.value} is a valid {checked.chain} address tagged "
+                    f"{currency}; stored as a {checked.chain} address"
+                )
             timestamp = _when(tag.get("lastmod"), fallback)
             key_source = str(tag.get("source") or tag.get("title") or path.name)
             if _is_service(tag):
@@ -166,15 +224,25 @@ class TagPackImporter(Importer):
                 if actor_name:
                     if actor_name not in actors:
                         actors[actor_name] = ctx.resolve_actor(actor_name)
-                    actor_id = actors[actor_name] or (ctx.resolve_actor(str(tag["label"]))
-                                                      if tag.get("label") else None)
+                    actor_id = actors[actor_name] or (
+                        ctx.resolve_actor(str(tag["label"])) if tag.get("label") else None
+                    )
                     if actor_id:
                         rel_id = stable_id("relationship", "indicates", obj["id"], actor_id)
-                        objects.setdefault(rel_id, {
-                            "type": "relationship", "spec_version": "2.1", "id": rel_id,
-                            "created": timestamp, "modified": timestamp, "relationship_type": "indicates",
-                            "source_ref": obj["id"], "target_ref": actor_id,
-                            "external_references": obj["external_references"]})
+                        objects.setdefault(
+                            rel_id,
+                            {
+                                "type": "relationship",
+                                "spec_version": "2.1",
+                                "id": rel_id,
+                                "created": timestamp,
+                                "modified": timestamp,
+                                "relationship_type": "indicates",
+                                "source_ref": obj["id"],
+                                "target_ref": actor_id,
+                                "external_references": obj["external_references"],
+                            },
+                        )
             existing = objects.get(obj["id"])
             if existing is None:
                 objects[obj["id"]] = obj
@@ -196,29 +264,42 @@ def _description(tag: dict) -> str:
 
 def _risk_indicator(tag: dict, checked: CheckedAddress, currency: str, timestamp: str, source: str) -> dict:
     labels = _labels(tag)
-    extra = {"label": str(tag.get("label") or "").strip() or None,
-             "category": str(tag.get("category") or "").strip() or None}
+    extra = {
+        "label": str(tag.get("label") or "").strip() or None,
+        "category": str(tag.get("category") or "").strip() or None,
+    }
     return address_indicator(
-        key=("tagpack", source, currency), checked=checked, asset=currency, timestamp=timestamp,
-        labels=labels, indicator_types=["anonymization"] if labels == ["mixer"] else ["malicious-activity"],
-        description=_description(tag), references=_references(tag),
+        key=("tagpack", source, currency),
+        checked=checked,
+        asset=currency,
+        timestamp=timestamp,
+        labels=labels,
+        indicator_types=["anonymization"] if labels == ["mixer"] else ["malicious-activity"],
+        description=_description(tag),
+        references=_references(tag),
         provenance=f"GraphSense TagPack: {tag.get('title') or 'untitled'}",
-        extra={k: v for k, v in extra.items() if v})
+        extra={k: v for k, v in extra.items() if v},
+    )
 
 
 def _service_label(tag: dict, checked: CheckedAddress, currency: str, timestamp: str, source: str) -> dict:
     category = str(tag.get("category")).strip().lower()
     return {
-        "type": LABEL_TYPE, "spec_version": "2.1",
+        "type": LABEL_TYPE,
+        "spec_version": "2.1",
         "id": stable_id(LABEL_TYPE, "tagpack", source, currency, checked.kind, checked.value),
-        "created": timestamp, "modified": timestamp,
+        "created": timestamp,
+        "modified": timestamp,
         "name": str(tag.get("label") or checked.value),
         "description": _description(tag),
         "labels": [LABEL_OF.get(category, category)],
         "value": checked.value,
         "x_geobuk_observable": {"type": checked.kind, "value": checked.value},
-        "x_geobuk_address": {"chain": checked.chain, "asset": currency,
-                             "provenance": f"GraphSense TagPack: {tag.get('title') or 'untitled'}",
-                             "service": str(tag.get("label") or "").strip() or None},
+        "x_geobuk_address": {
+            "chain": checked.chain,
+            "asset": currency,
+            "provenance": f"GraphSense TagPack: {tag.get('title') or 'untitled'}",
+            "service": str(tag.get("label") or "").strip() or None,
+        },
         "external_references": _references(tag),
     }

@@ -43,8 +43,7 @@ from geobuk.intel.read.model import Fact, Span
 
 MALWARE_TYPES = ("malware", "tool")
 CAMPAIGN_TYPES = ("campaign",)
-KINDS = {"actor": ACTOR_TYPES, "malware": MALWARE_TYPES, "campaign": CAMPAIGN_TYPES}
-_ALL_TYPES = ACTOR_TYPES + MALWARE_TYPES + CAMPAIGN_TYPES
+TYPES_BY_KIND = {"actor": ACTOR_TYPES, "malware": MALWARE_TYPES, "campaign": CAMPAIGN_TYPES}
 
 
 @dataclass(frozen=True)
@@ -55,6 +54,7 @@ class _Form:
     target: str
     acronym: bool
     common: bool
+    derived: bool = False  # a shortened or translated form, which yields to a store name
 
 
 def _is_acronym(name: str) -> bool:
@@ -63,27 +63,27 @@ def _is_acronym(name: str) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _gazetteer(names: tuple[tuple[str, str], ...]) -> Gazetteer[tuple[str, _Form]]:
+def _gazetteer(names: tuple[tuple[str, str], ...]) -> Gazetteer[_Form]:
     """The automaton for a set of (kind, store name) pairs; rebuilt only when the names change."""
     data = load("actor_names")
     suffixes = tuple(" " + s for s in data["droppable_suffixes"])
-    forms: list[tuple[str, tuple[str, _Form]]] = []
+    forms: list[tuple[str, _Form]] = []
     known = {}
     for kind, name in names:
         known.setdefault(name.casefold(), []).append(kind)
-        forms.append((name, (name, _Form(kind, name, _is_acronym(name), is_common_phrase(name)))))
+        forms.append((name, _Form(kind, name, _is_acronym(name), is_common_phrase(name))))
         if kind == "actor" and name.endswith(suffixes):
             stem = name.rsplit(" ", 1)[0]
             if len(stem) >= 4 and not is_common_phrase(stem):
-                forms.append((stem, (stem, _Form(kind, name, _is_acronym(stem), False))))
+                forms.append((stem, _Form(kind, name, _is_acronym(stem), False, derived=True)))
     for written, target in data["names"].items():
         for kind in known.get(target.casefold(), []):
-            forms.append((written, (written, _Form(kind, target, False, is_common_phrase(written)))))
+            forms.append((written, _Form(kind, target, False, is_common_phrase(written), derived=True)))
     return Gazetteer(forms, min_key=3)
 
 
 def _store_names(store) -> tuple[tuple[str, str], ...]:
-    return tuple((kind, name) for kind, types in KINDS.items() for name in store.all_names(types))
+    return tuple((kind, name) for kind, types in TYPES_BY_KIND.items() for name in store.all_names(types))
 
 
 def _case_ok(written: str, surface: str, form: _Form, at_sentence_start: bool) -> bool:
@@ -126,7 +126,7 @@ class NameFinder:
 
         def accept(written: str, start: int, items: list) -> list:
             at_start = sentences.starts_sentence(start)
-            return [item for item in items if _case_ok(written, item[1][0], item[1][1], at_start)]
+            return [form for surface, form in items if _case_ok(written, surface, form, at_start)]
 
         out = []
         for hit in self.gazetteer.find(sq, accept):
@@ -138,8 +138,8 @@ class NameFinder:
     def _choose(self, text: str, hit: Hit) -> NameHit | None:
         """Pick the kind (actor, malware, campaign) and gather the store's matches for it."""
         by_kind: dict[str, tuple[str, list]] = {}
-        for _surface, form in hit.entries:
-            matches = self.store.lookup_name(form.target, KINDS[form.kind])
+        for form in sorted(hit.entries, key=lambda f: f.derived):
+            matches = self.store.lookup_name(form.target, TYPES_BY_KIND[form.kind])
             if matches and form.kind not in by_kind:
                 by_kind[form.kind] = (form.target, matches)
         if not by_kind:
@@ -154,7 +154,7 @@ class NameFinder:
         before = text[max(0, hit.start - 40):hit.start]
         after = text[hit.end:hit.end + 40]
         near = " ".join(re.findall(r"\w+", before)[-2:]) + " " + " ".join(re.findall(r"\w+", after)[:2])
-        if "malware" in by_kind and self._malware_words.search(near):
+        if "malware" in by_kind and self._malware_words.search(near) and not self._actor_words.search(near):
             return "malware"
         if "actor" in by_kind:
             return "actor"
@@ -165,7 +165,7 @@ def name_facts(hits: list[NameHit], store) -> list[Fact]:
     """Facts for the names found, resolving ambiguous actor names by co-mention where possible."""
     resolved: dict[int, str | None] = {}
     for i, h in enumerate(hits):
-        resolved[i] = store.resolve(h.target, KINDS[h.kind])
+        resolved[i] = store.resolve(h.target, TYPES_BY_KIND[h.kind])
     sure = {v for i, v in resolved.items() if v and len({m.object_id for m in hits[i].matches}) == 1}
     names: dict[str, str] = {}
 

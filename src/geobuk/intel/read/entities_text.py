@@ -26,6 +26,7 @@ COMMON_WORD_COUNT = 200
 
 _SEPARATORS = set(" \t\u00a0\u202f\u2009-\u2010\u2011\u2013\u2014._#'\u2019/&+\n")
 _RUN = re.compile(r"[^\W\d_]+|\d+")
+_ALNUM_RUN = re.compile(r"[^\W_]+")
 _PART = re.compile(r"\d+|[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[^\W\d_]+")
 _fold_cache: dict[str, str] = {}
 
@@ -62,8 +63,13 @@ class Squeezed:
         self.text = text
         chars: list[str] = []
         where: list[int] = []
-        for i, c in enumerate(text):
-            if c.isalnum():
+        for run in _ALNUM_RUN.finditer(text):
+            word, start = run.group(), run.start()
+            if word.isascii():  # the common case: one folded letter per letter
+                chars.append(word.lower())
+                where.extend(range(start, run.end()))
+                continue
+            for i, c in enumerate(word, start):
                 f = fold_char(c)
                 chars.append(f)
                 where.extend([i] * len(f))
@@ -171,16 +177,19 @@ def capitals_kept(written: str, form: str) -> bool:
     ws, fs = words(written), words(form)
     if len(ws) != len(fs):  # written glued or split differently: compare the first letters only
         ws, fs = ws[:1], fs[:1]
-    return all(not f[0].isupper() or w[0].isupper() or not w[0].isalpha() for w, f in zip(ws, fs, strict=True))
+    pairs = zip(ws, fs, strict=True)
+    return all(not f[0].isupper() or w[0].isupper() or not w[0].isalpha() for w, f in pairs)
 
 
 # ----------------------------------------------------------------------------------- sentences
-_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u00bb)\]]*(?=\s+[\"'\u201c\u00ab(\[\-\u2013\u2014]?\s*[A-Z\u00c0-\u00de0-9])"
-                  r"|\n+")
-_ABBREV = {"m", "mm", "mme", "mmes", "mr", "mrs", "ms", "dr", "st", "inc", "corp", "ltd", "co", "jr", "sr", "vs",
-           "cf", "no", "p", "pp", "fig", "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "gen", "gov", "sen", "rep",
-           "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "janv", "févr",
-           "avr", "juil", "déc", "av", "apr. j.-c", "mgr", "me", "pr"}
+_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u00bb)\]]*"
+                  r"(?=\s+[\"'\u201c\u00ab(\[\-\u2013\u2014]?\s*[A-Z\u00c0-\u00de0-9])|\n+")
+_ABBREV = frozenset((
+    "m", "mm", "mme", "mmes", "mr", "mrs", "ms", "dr", "st", "inc", "corp", "ltd", "co", "jr", "sr", "vs",
+    "cf", "no", "p", "pp", "fig", "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "gen", "gov", "sen", "rep",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "janv", "févr",
+    "avr", "juil", "déc", "av", "mgr", "me", "pr",
+))
 
 
 class Sentences:

@@ -23,7 +23,10 @@ Choices, because false positives cost more than misses in a threat-intel store:
   Base58Check, is dropped: it is a typo or not an address at all (MD5s are valid Base58 shapes).
 - A 32/40/64/128-hex run is a hash only if it has both digits and letters: all-digit runs are
   numbers. ``0x`` + 40 hex is an Ethereum address, never a SHA-1.
-- IPv6 with defanged colons and file names containing spaces are not recognised.
+- A file name with spaces is recognised only between double or typographic quotes
+  ("Job Description.pdf.lnk", « Compte rendu.docx »): unquoted, nothing says where it starts.
+- Not recognised: IPv6 with defanged colons, a URL broken across lines, a name glued to the
+  word that follows it without a space (Korean particles: "update.exe를").
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ _HYPHENS_RE = re.compile("[\u2010\u2011\u2013]")
 _DOUBLE_BACKSLASH_RE = re.compile(r"\\\\")
 _DIGITS = frozenset("0123456789")
 _HEX_LETTERS = frozenset("abcdefABCDEF")
+# A quoted file name has a few words; a longer quote is a sentence that happens to end in one.
+_MAX_SPACES_IN_NAME = 6
 
 # A found indicator: (type, value, start, end).
 Hit = tuple[str, str, int, int]
@@ -92,7 +97,8 @@ def _url(text: str, match: re.Match) -> list[Hit]:
     raw = trim_end(match.group())
     value = refang_padded(raw)
     if obs.classify(value) != obs.URL:
-        return []
+        # An unknown scheme ("file://", "chrome://") or host: what follows may still hold some.
+        return _hits(text, match.start("sep"), match.end())
     end = start + len(raw)
     return [(obs.URL, obs.normalize(obs.URL, value), start, end), *_embedded(text, start, end)]
 
@@ -151,8 +157,8 @@ def _ip6(text: str, match: re.Match) -> list[Hit]:
     if "::" not in raw and raw.count(":") < 7:
         return []  # times (12:30:45) and MAC addresses, not an address with 8 groups or "::"
     address, _, prefix = raw.partition("/")
-    if sum(1 for group in address.split(":") if group) < 2:
-        return []  # "::" or "::1"-like fragments of code rather than addresses
+    if sum(1 for group in address.split(":") if group) < (1 if prefix else 2):
+        return []  # "::", "a::" or "::1": fragments of code rather than addresses
     try:
         if prefix:
             return [(obs.IPV6_CIDR, obs.normalize(obs.IPV6_CIDR, raw), match.start(), match.end())]
@@ -174,19 +180,19 @@ def _email(text: str, match: re.Match) -> list[Hit]:
 
 def _name(text: str, match: re.Match) -> list[Hit]:
     """A dotted run, with the port or path glued to it: IPv4/CIDR, scheme-less URL, domain, file."""
-    start, end = match.span("name")
-    raw = match.group("name")
+    start, end = match.start(), match.start("name")
+    raw = text[start:end]
     defanged = not _DEFANG_CHARS.isdisjoint(raw)
     host = refang_padded(raw) if defanged else raw
-    tail = match.group("tail")
-    if tail is not None:
-        tail = trim_end(tail)
+    tail = trim_end(text[end:match.end()]) if match.lastgroup == "tail" else None
     labels = host.split(".")
-    if len(labels) == 4 and all(label.isdigit() and label.isascii() and len(label) <= 3 for label in labels):
-        return _ipv4(text, host, start, end, tail, defanged)
     if all(label.isdigit() for label in labels):
-        return []  # 3 or 5+ dotted numbers: versions, dates, prices, phone numbers
-    if tail and tail.startswith(("/", ":")) and "/" in tail and len(tail) > tail.index("/") + 1:
+        if len(labels) == 4 and all(_is_octet(label) for label in labels):
+            return _ipv4(text, host, start, end, tail, defanged)
+        # 3 or 5+ dotted numbers, an octet over 255 or with a leading zero: versions, dates,
+        # prices, phone numbers, nothing anyone writes meaning an address.
+        return []
+    if tail and _has_path(tail):
         url = host + tail
         if obs.classify(url) == obs.URL and (defanged or not is_code_name(raw)):
             url_end = end + len(tail)
@@ -194,11 +200,17 @@ def _name(text: str, match: re.Match) -> list[Hit]:
     return _dotted_name(text, host, raw, start, end, defanged)
 
 
+def _is_octet(label: str) -> bool:
+    return label.isascii() and len(label) <= 3 and int(label) <= 255 and (label[0] != "0" or label == "0")
+
+
+def _has_path(tail: str) -> bool:
+    """A port-and-path tail with something after the slash ("/gate.php", not a bare "/")."""
+    slash = tail.find("/")
+    return slash >= 0 and slash + 1 < len(tail)
+
+
 def _ipv4(text: str, host: str, start: int, end: int, tail: str | None, defanged: bool) -> list[Hit]:
-    try:
-        ipaddress.IPv4Address(host)
-    except ValueError:
-        return []  # an octet over 255 or with a leading zero: not written by anyone meaning an IP
     if tail:
         cidr = _CIDR_TAIL_RE.fullmatch(tail)
         if cidr:
@@ -206,7 +218,7 @@ def _ipv4(text: str, host: str, start: int, end: int, tail: str | None, defanged
                 return [(obs.IPV4, host, start, end)]
             value = obs.normalize(obs.IPV4_CIDR, host + tail)
             return [(obs.IPV4_CIDR, value, start, end + len(tail))]
-        if "/" in tail and len(tail) > tail.index("/") + 1:
+        if _has_path(tail):
             url = host + tail
             if obs.classify(url) == obs.URL:
                 url_end = end + len(tail)
@@ -226,11 +238,34 @@ def _dotted_name(text: str, host: str, raw: str, start: int, end: int, defanged:
     kind = obs.classify(host)
     if kind is None or host.lower() in NOT_INDICATORS:
         return _embedded(text, start, end)
-    if kind == obs.DOMAIN and not defanged and is_code_name(raw):
-        return []
+    if kind == obs.DOMAIN:
+        if not defanged and is_code_name(raw):
+            return []
+        if ext in obs.FILE_EXTENSIONS and _looks_like_file(host):
+            kind = obs.FILENAME
     if kind not in (obs.DOMAIN, obs.FILENAME):
         return _embedded(text, start, end)
     return [(kind, obs.normalize(kind, host), start, end), *_embedded(text, start, end)]
+
+
+def _quoted_file(text: str, match: re.Match) -> list[Hit]:
+    """A quoted name with spaces and a file extension is one file name; anything else in quotes
+    (a domain, a plain file name, a quoted sentence) is read like the rest of the text."""
+    start, end = match.start() + 1, match.end() - 1
+    while text[start] == " ":
+        start += 1
+    while text[end - 1] == " ":
+        end -= 1
+    name = text[start:end]
+    if " " in name and name.count(" ") < _MAX_SPACES_IN_NAME and obs.is_filename(name):
+        return [(obs.FILENAME, obs.normalize(obs.FILENAME, name), start, end)]
+    return _hits(text, start, end)
+
+
+def _looks_like_file(name: str) -> bool:
+    """A name under a TLD that is also a file extension (.zip, .py, .sh) that no host would have:
+    an underscore ("update_v1.2.zip") or a number just before the extension ("tool-1.2.zip")."""
+    return "_" in name or name.rsplit(".", 2)[-2].isdigit()
 
 
 _HANDLERS = {
@@ -244,4 +279,5 @@ _HANDLERS = {
     "hash": _hash,
     "bech32": _bech32,
     "b58": _base58,
+    "qfile": _quoted_file,
 }

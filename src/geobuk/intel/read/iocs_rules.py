@@ -46,9 +46,8 @@ def trim_end(value: str) -> str:
     value never opened (the one around "(see hxxp://x[.]com/a)"), Markdown emphasis."""
     while value:
         last = value[-1]
-        if last in _TRAILING:
-            value = value[:-1]
-        elif last in _CLOSERS and value.count(last) > value.count(_CLOSERS[last]):
+        unopened = last in _CLOSERS and value.count(last) > value.count(_CLOSERS[last])
+        if last in _TRAILING or unopened:
             value = value[:-1]
         else:
             break

@@ -83,9 +83,17 @@ class BitcoinEtlJsonLoader(TransferLoader):
                     tx_hash = str(tx["hash"])
                     when = _time(tx.get("block_timestamp"))
                     sides = {"in": tx.get("inputs") or [], "out": tx.get("outputs") or []}
-                    parsed = {k: [(int(io.get("index", i)), _one_address(io.get("addresses")),
-                                   float(io["value"]) / SATOSHI) for i, io in enumerate(v)]
-                              for k, v in sides.items()}
+                    parsed = {
+                        k: [
+                            (
+                                int(io.get("index", i)),
+                                _one_address(io.get("addresses")),
+                                float(io["value"]) / SATOSHI,
+                            )
+                            for i, io in enumerate(v)
+                        ]
+                        for k, v in sides.items()
+                    }
                 except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
                     message = f"not a bitcoin-etl transaction ({type(exc).__name__}: {exc})"
                     if not skip_bad:
@@ -109,9 +117,17 @@ def _table(rows: list[tuple]) -> pa.Table:
     if not rows:
         return BTC_IO_SCHEMA.empty_table()
     cols = list(zip(*rows, strict=True))
-    return pa.table([pa.array(cols[0], pa.string()), pa.array(np.array(cols[1], dtype="datetime64[us]")),
-                     pa.array(cols[2], pa.int32()), pa.array(cols[3], pa.string()),
-                     pa.array(cols[4], pa.float64()), pa.array(cols[5], pa.string())], schema=BTC_IO_SCHEMA)
+    return pa.table(
+        [
+            pa.array(cols[0], pa.string()),
+            pa.array(np.array(cols[1], dtype="datetime64[us]")),
+            pa.array(cols[2], pa.int32()),
+            pa.array(cols[3], pa.string()),
+            pa.array(cols[4], pa.float64()),
+            pa.array(cols[5], pa.string()),
+        ],
+        schema=BTC_IO_SCHEMA,
+    )
 
 
 class _BitcoinCsvLoader(TransferLoader):
@@ -130,12 +146,17 @@ class _BitcoinCsvLoader(TransferLoader):
         dropped = int((~standard & checks.keep).sum())
         checks.keep &= standard
         keep = pa.array(checks.keep)
-        data = pa.table({
-            "tx_hash": pc.filter(pc.utf8_trim_whitespace(table.column("transaction_hash")), keep),
-            "time": pc.filter(when, keep), "idx": pc.filter(index, keep), "address": pc.filter(address, keep),
-            "value": pc.filter(pa.array(value), keep),
-            "source": pa.array([str(path)] * int(checks.keep.sum()), pa.string()),
-        }, schema=BTC_IO_SCHEMA)
+        data = pa.table(
+            {
+                "tx_hash": pc.filter(pc.utf8_trim_whitespace(table.column("transaction_hash")), keep),
+                "time": pc.filter(when, keep),
+                "idx": pc.filter(index, keep),
+                "address": pc.filter(address, keep),
+                "value": pc.filter(pa.array(value), keep),
+                "source": pa.array([str(path)] * int(checks.keep.sum()), pa.string()),
+            },
+            schema=BTC_IO_SCHEMA,
+        )
         batch = LoadBatch(problems=checks.problems, rows=n)
         if dropped:
             batch.problems.append(f"{path}: {dropped} {self.side} without one standard address left out")

@@ -24,10 +24,15 @@ def read_csv(path: Path) -> pa.Table:
         with path.open("rb") as fh:
             header = fh.readline().decode("utf-8-sig", errors="replace")
         names = [n.strip().strip('"').lower() for n in header.rstrip("\r\n").split(",")]
-        table = pacsv.read_csv(path, read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-                               convert_options=pacsv.ConvertOptions(
-                                   column_types={n: pa.string() for n in names},
-                                   strings_can_be_null=False, quoted_strings_can_be_null=False))
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
     except pa.ArrowInvalid as exc:
@@ -39,7 +44,9 @@ def read_csv(path: Path) -> pa.Table:
 def require(path: Path, table: pa.Table, columns: tuple[str, ...]) -> None:
     missing = [c for c in columns if c not in table.column_names]
     if missing:
-        raise InputError(path, f"missing column(s) {', '.join(missing)} (found: {', '.join(table.column_names)})")
+        raise InputError(
+            path, f"missing column(s) {', '.join(missing)} (found: {', '.join(table.column_names)})"
+        )
 
 
 @dataclass
@@ -72,7 +79,9 @@ class RowChecks:
         self.keep &= ~bad
 
 
-def amounts(checks: RowChecks, column: pa.Array | pa.ChunkedArray, what: str, scale: float = 1.0) -> np.ndarray:
+def amounts(
+    checks: RowChecks, column: pa.Array | pa.ChunkedArray, what: str, scale: float = 1.0
+) -> np.ndarray:
     """Non-negative numbers divided by ``scale`` (wei -> ETH, satoshi -> BTC); bad ones rejected."""
     text = pc.utf8_trim_whitespace(column)
     try:
@@ -94,8 +103,9 @@ def _float(value: str | None) -> float:
         return float("nan")
 
 
-def times(checks: RowChecks, column: pa.Array | pa.ChunkedArray, what: str = "time",
-          *, required: bool = True) -> pa.Array:
+def times(
+    checks: RowChecks, column: pa.Array | pa.ChunkedArray, what: str = "time", *, required: bool = True
+) -> pa.Array:
     """Unix seconds or ISO 8601 (``Z``, ``+00:00`` or `` UTC`` suffix) as UTC timestamps."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
@@ -118,8 +128,11 @@ def times(checks: RowChecks, column: pa.Array | pa.ChunkedArray, what: str = "ti
         out[iso] = parsed
     bad = np.isnat(out) & (~empty | required)
     if bad.any():
-        checks.reject(bad, f"{what} is not a date (unix seconds or ISO 8601)",
-                      repr(column[int(np.flatnonzero(bad)[0])].as_py()))
+        checks.reject(
+            bad,
+            f"{what} is not a date (unix seconds or ISO 8601)",
+            repr(column[int(np.flatnonzero(bad)[0])].as_py()),
+        )
     return pa.array(out, type=pa.timestamp("us"), mask=np.isnat(out))
 
 
@@ -130,8 +143,9 @@ def _iso(value: str) -> np.datetime64:
         return np.datetime64("NaT")
 
 
-def addresses(checks: RowChecks, column: pa.Array | pa.ChunkedArray, what: str,
-              *, allow_empty: bool = False) -> tuple[pa.Array, pa.Array]:
+def addresses(
+    checks: RowChecks, column: pa.Array | pa.ChunkedArray, what: str, *, allow_empty: bool = False
+) -> tuple[pa.Array, pa.Array]:
     """Canonical addresses and their chains; invalid ones rejected (empty ones too, unless allowed)."""
     text = pc.utf8_trim_whitespace(column)
     empty = pc.equal(text, "").to_numpy(zero_copy_only=False)
@@ -161,7 +175,8 @@ def sequence(keys: list[pa.Array]) -> np.ndarray:
     for i in range(len(keys)):
         col = order.column(f"k{i}").combine_chunks()
         same[1:] &= pc.fill_null(pc.equal(col.slice(1), col.slice(0, n - 1)), False).to_numpy(
-            zero_copy_only=False)
+            zero_copy_only=False
+        )
     same[0] = False
     start = np.where(~same, np.arange(n), 0)
     np.maximum.accumulate(start, out=start)

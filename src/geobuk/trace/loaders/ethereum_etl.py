@@ -42,11 +42,18 @@ def _header(head: bytes) -> set[str]:
 def _block(column: pa.ChunkedArray | None, n: int) -> pa.Array:
     if column is None:
         return pa.nulls(n, pa.int64())
-    return pc.cast(pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column), pa.int64(),
-                   safe=False).combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    return (
+        pc.cast(
+            pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column), pa.int64(), safe=False
+        ).combine_chunks()
+        if isinstance(column, pa.ChunkedArray)
+        else column
+    )
 
 
-def _finish(path: Path, cols: dict, keep: np.ndarray, seq: pa.Array, checks: RowChecks, rows: int) -> LoadBatch:
+def _finish(
+    path: Path, cols: dict, keep: np.ndarray, seq: pa.Array, checks: RowChecks, rows: int
+) -> LoadBatch:
     mask = pa.array(keep)
     kept = {k: pc.filter(v, mask) for k, v in cols.items()}
     kept["seq"] = pc.filter(seq, mask)
@@ -73,19 +80,29 @@ class EthereumTransactionsLoader(TransferLoader):
         checks = RowChecks(path, n, skip_bad)
         value = amounts(checks, table.column("value"), "value", 1e18)
         to_empty = pc.equal(pc.utf8_trim_whitespace(table.column("to_address")), "").to_numpy(
-            zero_copy_only=False)
+            zero_copy_only=False
+        )
         moves = (value > 0) & ~to_empty
         if "receipt_status" in table.column_names:
             moves &= pc.not_equal(table.column("receipt_status"), "0").to_numpy(zero_copy_only=False)
         checks.keep &= moves  # not an error: these rows move no ether
         src, _ = addresses(checks, table.column("from_address"), "from")
         dst, _ = addresses(checks, table.column("to_address"), "to", allow_empty=True)
-        when = (times(checks, table.column("block_timestamp"), "block_timestamp")
-                if "block_timestamp" in table.column_names else pa.nulls(n, pa.timestamp("us")))
-        cols = {"chain": pa.array(["ethereum"] * n, pa.string()),
-                "tx_hash": pc.utf8_lower(table.column("hash")).combine_chunks(), "time": when,
-                "block": _block(table.column("block_number"), n), "from_address": src, "to_address": dst,
-                "asset": pa.array(["ETH"] * n, pa.string()), "amount": pa.array(value)}
+        when = (
+            times(checks, table.column("block_timestamp"), "block_timestamp")
+            if "block_timestamp" in table.column_names
+            else pa.nulls(n, pa.timestamp("us"))
+        )
+        cols = {
+            "chain": pa.array(["ethereum"] * n, pa.string()),
+            "tx_hash": pc.utf8_lower(table.column("hash")).combine_chunks(),
+            "time": when,
+            "block": _block(table.column("block_number"), n),
+            "from_address": src,
+            "to_address": dst,
+            "asset": pa.array(["ETH"] * n, pa.string()),
+            "amount": pa.array(value),
+        }
         return _finish(path, cols, checks.keep, pa.array(np.zeros(n, np.int32)), checks, n)
 
 
@@ -97,13 +114,22 @@ class EthereumTokenTransfersLoader(TransferLoader):
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:
-        return {"token_address", "from_address", "to_address", "value", "transaction_hash",
-                "log_index"} <= _header(head)
+        return {
+            "token_address",
+            "from_address",
+            "to_address",
+            "value",
+            "transaction_hash",
+            "log_index",
+        } <= _header(head)
 
     def read(self, path: Path, *, skip_bad: bool = False) -> LoadBatch:
         table = read_csv(path)
-        require(path, table, ("token_address", "from_address", "to_address", "value", "transaction_hash",
-                              "log_index"))
+        require(
+            path,
+            table,
+            ("token_address", "from_address", "to_address", "value", "transaction_hash", "log_index"),
+        )
         n = table.num_rows
         checks = RowChecks(path, n, skip_bad)
         token, _ = addresses(checks, table.column("token_address"), "token")
@@ -113,19 +139,30 @@ class EthereumTokenTransfersLoader(TransferLoader):
         decimals = np.array([TOKENS.get(t, (t, 0))[1] if t else 0 for t in tokens], dtype=np.float64)
         unknown = sorted({t for t in tokens if t and t not in TOKENS})
         if unknown:
-            checks.problems.append(f"{path}: {len(unknown)} token(s) of unknown decimals kept in raw units "
-                                   f"under their contract address (e.g. {unknown[0]})")
+            checks.problems.append(
+                f"{path}: {len(unknown)} token(s) of unknown decimals kept in raw units "
+                f"under their contract address (e.g. {unknown[0]})"
+            )
         value = raw / np.power(10.0, decimals)
         checks.keep &= value > 0
         src, _ = addresses(checks, table.column("from_address"), "from")
         dst, _ = addresses(checks, table.column("to_address"), "to")
         log_index = pc.cast(table.column("log_index"), pa.int32(), safe=False).combine_chunks()
-        when = (times(checks, table.column("block_timestamp"), "block_timestamp")
-                if "block_timestamp" in table.column_names else pa.nulls(n, pa.timestamp("us")))
+        when = (
+            times(checks, table.column("block_timestamp"), "block_timestamp")
+            if "block_timestamp" in table.column_names
+            else pa.nulls(n, pa.timestamp("us"))
+        )
         block = _block(table.column("block_number") if "block_number" in table.column_names else None, n)
-        cols = {"chain": pa.array(["ethereum"] * n, pa.string()),
-                "tx_hash": pc.utf8_lower(table.column("transaction_hash")).combine_chunks(), "time": when,
-                "block": block, "from_address": src, "to_address": dst,
-                "asset": pa.array(symbols, pa.string()), "amount": pa.array(value)}
+        cols = {
+            "chain": pa.array(["ethereum"] * n, pa.string()),
+            "tx_hash": pc.utf8_lower(table.column("transaction_hash")).combine_chunks(),
+            "time": when,
+            "block": block,
+            "from_address": src,
+            "to_address": dst,
+            "asset": pa.array(symbols, pa.string()),
+            "amount": pa.array(value),
+        }
         # log_index + 1: a token transfer never collides with the transaction's own ether transfer (seq 0).
         return _finish(path, cols, checks.keep, pc.add(log_index, 1), checks, n)

@@ -49,16 +49,28 @@ class GenericCsvLoader(TransferLoader):
         else:
             chain = src_chain
         mismatch = pc.fill_null(pc.not_equal(src_chain, dst_chain), True).to_numpy(zero_copy_only=False)
-        checks.reject(mismatch & pc.is_valid(src).to_numpy(zero_copy_only=False)
-                      & pc.is_valid(dst).to_numpy(zero_copy_only=False),
-                      "from and to are addresses of different chains")
+        checks.reject(
+            mismatch
+            & pc.is_valid(src).to_numpy(zero_copy_only=False)
+            & pc.is_valid(dst).to_numpy(zero_copy_only=False),
+            "from and to are addresses of different chains",
+        )
         keep = pa.array(checks.keep)
-        cols = {"chain": chain, "tx_hash": tx, "time": when, "block": pa.nulls(table.num_rows, pa.int64()),
-                "from_address": src, "to_address": dst, "asset": asset, "amount": pa.array(amount),
-                "source": pa.array([str(path)] * table.num_rows, pa.string())}
+        cols = {
+            "chain": chain,
+            "tx_hash": tx,
+            "time": when,
+            "block": pa.nulls(table.num_rows, pa.int64()),
+            "from_address": src,
+            "to_address": dst,
+            "asset": asset,
+            "amount": pa.array(amount),
+            "source": pa.array([str(path)] * table.num_rows, pa.string()),
+        }
         kept = {k: pc.filter(v, keep) for k, v in cols.items()}
-        seq = sequence([kept["tx_hash"], kept["from_address"], kept["to_address"], kept["asset"],
-                        kept["amount"]])
+        seq = sequence(
+            [kept["tx_hash"], kept["from_address"], kept["to_address"], kept["asset"], kept["amount"]]
+        )
         kept["seq"] = pa.array(seq, pa.int32())
         data = pa.table({f.name: kept[f.name] for f in TRANSFER_SCHEMA}, schema=TRANSFER_SCHEMA)
         return LoadBatch(transfers=data, problems=checks.problems, rows=table.num_rows)

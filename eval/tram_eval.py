@@ -1,0 +1,262 @@
+"""How well ``geobuk.intel.read.techniques`` finds ATT&CK techniques in sentences: TRAM, held out.
+
+The TRAM single-label set (../shared/data/tram/single_label.json: 5,089 sentences from CTI reports,
+each labelled with one of 50 techniques) is a test set here: geobuk never trains on it and its
+phrase lists were not written from its sentences. Each sentence is read by the extractor as a
+document of its own; predictions and labels are mapped to parent techniques (T1003.001 -> T1003),
+and the script prints micro precision, recall and F1 (and, with --per-technique, per technique).
+
+What the method sees, by mode:
+* ``shipped`` (default): only what the package ships: ATT&CK ids and names and geobuk's own
+  English/French phrase lists and cues. No ATT&CK description, no training data.
+* ``--store``: ATT&CK Enterprise v18.1 (../shared/data/attack) imported into a temporary store,
+  as a user would: the extractor also compares sentences with the attack-pattern descriptions and
+  the procedure examples ("uses" relationships). Procedure examples summarise the same public
+  reports TRAM was cut from, so the script also prints how many TRAM sentences have a near-copy
+  (cosine >= 0.95) among them.
+* Predictions are open-world: the extractor may name any of ATT&CK's techniques, and any technique
+  that is not the sentence's label counts as a false positive (TRAM gives one label per sentence,
+  even where a sentence describes two). ``--closed`` also prints the score when each sentence's
+  best candidate among TRAM's 50 techniques is taken, as the published classifiers do (they are
+  trained on TRAM and always answer one of the 50).
+
+``fit`` fits the extractor's score combination (``WEIGHTS`` in techniques.py) on ATT&CK procedure
+examples, not on TRAM: groups and software are split in two by id; one half's examples form the
+procedure bank, the other half's are the labelled sentences the weights are fitted on.
+
+Run (from the repository root; the first --store run embeds ATT&CK once, ~1 minute, then cached):
+    .venv/bin/python eval/tram_eval.py [--store] [--closed] [--per-technique] [--threshold 0.5]
+    .venv/bin/python eval/tram_eval.py fit
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from geobuk.intel.read.techniques import (
+    DEFAULT_THRESHOLD,
+    FEATURES,
+    MAX_PER_SENTENCE,
+    TechniqueExtractor,
+    whole_sentence,
+)
+from geobuk.intel.read.techniques_catalog import StoreKnowledge, attack_id, clean_markup, parent_of
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+TRAM = SHARED / "tram" / "single_label.json"
+ATTACK = SHARED / "attack" / "enterprise-attack-v18.1-stix20.json"
+
+
+# ---------------------------------------------------------------------- scoring
+def micro(gold: list[set[str]], pred: list[set[str]]) -> tuple[float, float, float, int, int, int]:
+    tp = sum(len(g & p) for g, p in zip(gold, pred, strict=True))
+    npred = sum(len(p) for p in pred)
+    ngold = sum(len(g) for g in gold)
+    precision = tp / npred if npred else 0.0
+    recall = tp / ngold if ngold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1, tp, npred, ngold
+
+
+def per_technique(gold: list[set[str]], pred: list[set[str]]) -> list[tuple[str, int, float, float, float]]:
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for g, p in zip(gold, pred, strict=True):
+        for t in p & g:
+            tp[t] += 1
+        for t in p - g:
+            fp[t] += 1
+        for t in g - p:
+            fn[t] += 1
+    rows = []
+    for t in sorted(set(tp) | set(fn)):
+        p = tp[t] / (tp[t] + fp[t]) if tp[t] + fp[t] else 0.0
+        r = tp[t] / (tp[t] + fn[t]) if tp[t] + fn[t] else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        rows.append((t, tp[t] + fn[t], p, r, f))
+    return rows
+
+
+def print_scores(title: str, gold: list[set[str]], pred: list[set[str]]) -> None:
+    p, r, f, tp, npred, ngold = micro(gold, pred)
+    print(f"{title}: micro P {p:.3f}  R {r:.3f}  F1 {f:.3f}   (tp {tp}, predicted {npred}, gold {ngold})")
+
+
+# ---------------------------------------------------------------------- TRAM
+def load_tram() -> tuple[list[str], list[set[str]]]:
+    items = json.loads(TRAM.read_text(encoding="utf-8"))
+    return [i["text"] for i in items], [{parent_of(i["label"])} for i in items]
+
+
+def tram_store(tmp: Path):
+    from geobuk.intel.importing import import_files
+    from geobuk.intel.store import Store
+
+    store = Store(tmp / "geobuk.duckdb")
+    import_files(store, [ATTACK])
+    return store
+
+
+def run_tram(args: argparse.Namespace) -> None:
+    texts, gold = load_tram()
+    labels = sorted(set().union(*gold))
+    with tempfile.TemporaryDirectory() as tmp:
+        store = tram_store(Path(tmp)) if args.store else None
+        started = time.perf_counter()
+        extractor = TechniqueExtractor(store, threshold=args.threshold)
+        ready = time.perf_counter()
+        facts = extractor.extract_many(texts)
+        done = time.perf_counter()
+        print(f"mode: {'store (ATT&CK v18.1 imported)' if store else 'shipped (no store)'}; "
+              f"threshold {args.threshold}; {len(texts)} sentences, {len(labels)} parent labels")
+        print(f"time: setup {ready - started:.1f}s, extraction {done - ready:.1f}s "
+              f"({len(texts) / (done - ready):.0f} sentences/s)")
+        pred = [{parent_of(f.value) for f in fs} for fs in facts]
+        print_scores("open-world, all facts", gold, pred)
+        explicit = sum(1 for fs in facts for f in fs if f.data["how"] == "explicit")
+        print(f"  (facts from explicit ids: {explicit})")
+        top1 = [{parent_of(max(fs, key=lambda f: f.data["score"]).value)} if fs else set() for fs in facts]
+        print_scores("open-world, best fact per sentence", gold, top1)
+        if args.closed:
+            closed = closed_world(extractor, texts, set(labels))
+            print_scores("closed-world (best of TRAM's 50, always one answer)", gold, closed)
+        if args.per_technique:
+            print(f"\n{'technique':<10} {'n':>5} {'P':>6} {'R':>6} {'F1':>6}")
+            for t, n, p, r, f in per_technique(gold, pred):
+                print(f"{t:<10} {n:>5} {p:>6.3f} {r:>6.3f} {f:>6.3f}")
+        if store is not None:
+            near_copies(extractor, texts)
+            store.close()
+
+
+def closed_world(extractor: TechniqueExtractor, texts: list[str], labels: set[str]) -> list[set[str]]:
+    out = []
+    for tids, scores in extractor.candidate_scores([whole_sentence(t) for t in texts]):
+        best = {}
+        for tid, score in zip(tids, scores, strict=True):
+            parent = parent_of(tid)
+            if parent in labels and score > best.get(parent, -1.0):
+                best[parent] = score
+        out.append({max(best, key=best.get)} if best else set())
+    return out
+
+
+def near_copies(extractor: TechniqueExtractor, texts: list[str]) -> None:
+    from geobuk.intel.read.techniques_semantic import embed
+
+    vectors = embed(texts)
+    bank = extractor.procedures
+    best = np.concatenate([(vectors[i:i + 512] @ bank.vectors.T).max(axis=1) for i in range(0, len(texts), 512)])
+    print(f"TRAM sentences with a near-copy among ATT&CK procedure examples (cosine >= 0.95): "
+          f"{int((best >= 0.95).sum())} of {len(texts)}; >= 0.90: {int((best >= 0.90).sum())}")
+
+
+# ---------------------------------------------------------------------- fitting on ATT&CK
+def attack_procedures() -> tuple[StoreKnowledge, list[tuple[str, str, str]]]:
+    """ATT&CK as a store would hold it, and its procedure examples as (technique, source, text)."""
+    objects = json.loads(ATTACK.read_text(encoding="utf-8"))["objects"]
+    patterns = {o["id"]: o for o in objects if o["type"] == "attack-pattern"}
+    know = StoreKnowledge(fingerprint="attack-v18.1")
+    from geobuk.intel.read.techniques_catalog import Technique
+
+    for o in patterns.values():
+        tid = attack_id(o)
+        status = "revoked" if o.get("revoked") else "deprecated" if o.get("x_mitre_deprecated") else ""
+        know.techniques[tid] = Technique(tid, o["name"], status)
+        if not status and o.get("description"):
+            know.descriptions[tid] = clean_markup(o["description"])
+    rows = []
+    for o in objects:
+        target = patterns.get(o.get("target_ref", ""))
+        if o["type"] == "relationship" and o["relationship_type"] == "uses" and target \
+                and o.get("description") and not know.techniques[attack_id(target)].status:
+            rows.append((attack_id(target), o["source_ref"], clean_markup(o["description"])))
+    return know, rows
+
+
+def _half(source_ref: str) -> int:
+    return hashlib.sha256(source_ref.encode()).digest()[0] % 2
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0) -> np.ndarray:
+    """Plain L2-regularised logistic regression by Newton steps (a handful of features)."""
+    w = np.zeros(x.shape[1])
+    reg = np.full(x.shape[1], l2)
+    reg[0] = 0.0
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        grad = x.T @ (p - y) + reg * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(reg + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-7:
+            break
+    return w
+
+
+def run_fit(args: argparse.Namespace) -> None:
+    know, rows = attack_procedures()
+    bank_know = StoreKnowledge(know.techniques, know.descriptions,
+                               sorted((t, s) for t, src, s in rows if _half(src) == 0), "attack-half-0")
+    dev = [(t, s) for t, src, s in rows if _half(src) == 1]
+    dev = list(dict(((s, t) for t, s in dev)).items())  # one label per distinct text
+    random.Random(7).shuffle(dev)
+    fit_part, check_part = dev[:args.sample], dev[args.sample:2 * args.sample]
+    print(f"ATT&CK procedure examples: {len(rows)}; bank {len(bank_know.procedures)}, "
+          f"fit {len(fit_part)}, check {len(check_part)}")
+    for mode, extractor in (("shipped", TechniqueExtractor()),
+                            ("store", TechniqueExtractor(knowledge=bank_know))):
+        used = [i for i, f in enumerate(FEATURES) if mode == "store" or f not in
+                ("description", "procedure", "procedure_gap")]
+        x, y = _design(extractor, fit_part)
+        w = np.zeros(len(FEATURES))
+        w[used] = fit_logistic(x[:, used], y)
+        print(f"\n{mode}: WEIGHTS = np.array([{', '.join(f'{v:.2f}' for v in w)}])")
+        extractor.weights = w
+        sentences = [whole_sentence(s) for s, _ in check_part]
+        gold = [{parent_of(t)} for _, t in check_part]
+        for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
+            scored = extractor.score_sentences(sentences, threshold=threshold)
+            print_scores(f"  check, threshold {threshold}", gold, [{parent_of(t) for t, _ in s} for s in scored])
+
+
+def _design(extractor: TechniqueExtractor, labelled: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    feats = extractor.features([whole_sentence(s) for s, _ in labelled])
+    xs, ys = [], []
+    for (_, label), (tids, x) in zip(labelled, feats, strict=True):
+        xs.append(x)
+        ys.append(np.array([parent_of(t) == parent_of(label) for t in tids], dtype=float))
+    return np.vstack(xs), np.concatenate(ys)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("command", nargs="?", choices=("tram", "fit"), default="tram")
+    parser.add_argument("--store", action="store_true", help="import ATT&CK into a temporary store first")
+    parser.add_argument("--closed", action="store_true", help="also score the closed-world top-1 answer")
+    parser.add_argument("--per-technique", action="store_true")
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--sample", type=int, default=3000, help="fit: labelled examples to fit and check on")
+    args = parser.parse_args(argv)
+    for path in (TRAM, ATTACK):
+        if not path.exists():
+            print(f"missing {path}", file=sys.stderr)
+            return 2
+    os.environ.setdefault("GEOBUK_HOME", str(Path(tempfile.gettempdir()) / "geobuk-eval-home"))
+    print(f"(at most {MAX_PER_SENTENCE} techniques per sentence)")
+    run_fit(args) if args.command == "fit" else run_tram(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
