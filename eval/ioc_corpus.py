@@ -11,13 +11,18 @@ What the labels count (the conventions ``bench/bench_iocs.py`` scores every tool
 - values in geobuk's canonical form (``observables.normalize``), types from its vocabulary;
 - a URL is one indicator; its host is not counted again as a domain/IP, nor the domain of an
   e-mail address; a hash or wallet address inside a URL path is counted as well as the URL;
-- a file name is counted where it stands alone or ends a Windows/Unix path, not inside a URL;
+- a file name is counted where it stands alone or ends a Windows/Unix path, not inside a URL; a
+  name with spaces counts whole, quoted or not (unquoted, no tool can know where it starts: the
+  corpus keeps a few because reports do);
 - system DLL names are file names (never domains);
 - private and documentation addresses are counted when the text presents them as indicators;
 - hard negatives count nothing: version numbers ("version 2.0.1.5", "Chrome 120.0.6099.109"),
   dates, times, phone numbers, prices, section numbers, MAC addresses, ``config.json``,
   ``Node.js``, .NET names such as ``System.IO.Compression``, mixed-case Ethereum addresses whose
   EIP-55 checksum is wrong (a typo, not an address).
+
+The corpus is written by geobuk's authors, with these conventions in mind: read other tools'
+scores with that in mind, and the per-type figures of the bench for where differences come from.
 
 Run: .venv/bin/python eval/ioc_corpus.py [--docs 300] [--seed 7] [--out DIR] [--mb 10]
 (prints counts; with --out writes corpus.jsonl and, with --mb, speed.txt).

@@ -10,10 +10,15 @@ from rich.table import Table
 
 from geobuk.cli import console
 from geobuk.cli.common import open_store
+from geobuk.errors import GeobukError
 from geobuk.intel.actors import actor_card, closest_names
 from geobuk.intel.export import export_bundle
 from geobuk.intel.importers import IMPORTERS
 from geobuk.intel.importing import import_files
+from geobuk.intel.read.documents import load_batch, load_document
+from geobuk.intel.read.linking import link_same_events
+from geobuk.intel.read.reader import Reading, read_document
+from geobuk.intel.read.stix_out import save_readings
 
 intel_app = typer.Typer(help="Know the adversary: DPRK actors, aliases, malware, techniques, indicators "
                              "(STIX 2.1).\n\nExample: geobuk intel actor 'Onyx Sleet'",
@@ -168,3 +173,70 @@ def export_cmd(
     else:
         console.out.file.write(data.decode())
         console.out.file.write("\n")
+
+
+@intel_app.command("read")
+def read_cmd(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(None, help="Documents: text, HTML, PDF or Markdown."),
+    batch: Path = typer.Option(None, "--batch", help='JSON Lines of {"id": ..., "text": ...}.'),
+    save: bool = typer.Option(False, "--save", help="Store each document as a STIX report with its intel."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per document."),
+) -> None:
+    """Read advisories, reports and news (English or French) and extract their intel.
+
+    Actors (any alias), malware, campaigns, vendor attributions, ATT&CK techniques, targeted sectors and
+    countries, organisations, amounts, dates and indicators, each with the text it came from; reports
+    of the same event are linked. With --save, the next `geobuk hunt` uses the indicators.
+
+    Example: geobuk intel read advisory.pdf article.html --save
+    """
+    docs = [load_document(p) for p in files or []]
+    if batch:
+        docs += load_batch(batch)
+    if not docs:
+        raise GeobukError("nothing to read: give files or --batch FILE.jsonl")
+    with open_store(ctx) as store:
+        readings = []
+        with console.progress("reading", len(docs)) as bar:
+            for doc in docs:
+                readings.append(read_document(doc, store))
+                bar.update(bar.task_ids[0], advance=1, description=f"reading {doc.id}")
+        link_same_events(readings)
+        counts = save_readings(store, readings) if save else None
+    for reading in readings:
+        if as_json:
+            console.out.file.write(json.dumps(reading.summary(), ensure_ascii=False) + "\n")
+        else:
+            _print_reading(reading)
+    if counts is not None:
+        console.err.print(f"saved {len(readings)} report(s): {counts.added} new objects, "
+                          f"{counts.versions} new versions, {counts.unchanged} unchanged", markup=False)
+
+
+def _print_reading(reading: Reading) -> None:
+    s = reading.summary()
+    console.out.print(f"[bold]{s['title'] or s['id']}[/bold]  ({s['id']})")
+    rows = [
+        ("language", s["language"] or "-"), ("published", s["published"] or "-"),
+        ("actors", ", ".join(a["name"] + ("" if a["id"] else " (ambiguous: " + " or ".join(
+            c["name"] for c in a.get("candidates", [])) + ")") for a in s["actors"]) or "-"),
+        ("attributions", "; ".join(f"{a['vendor']}: {a['alias']}" for a in s["attributions"]) or "-"),
+        ("malware", ", ".join(m["name"] for m in s["malware"]) or "-"),
+        ("campaigns", ", ".join(c["name"] for c in s["campaigns"]) or "-"),
+        ("sectors", ", ".join(s["sectors"]) or "-"), ("countries", ", ".join(s["countries"]) or "-"),
+        ("organizations", ", ".join(s["organizations"]) or "-"),
+        ("amounts", ", ".join(f"{a['value']:,.0f} {a['currency']}" for a in s["amounts"] if a["value"])
+         or "-"),
+        ("techniques", ", ".join(s["techniques"]) or "-"),
+        ("indicators", ", ".join(f"{i['type']}:{i['value']}" for i in s["indicators"][:20])
+         + (f" (+{len(s['indicators']) - 20})" if len(s["indicators"]) > 20 else "") or "-"),
+        ("same event as", ", ".join(s["same_event_as"]) or "-"),
+    ]
+    facts = Table(show_header=False, box=None, pad_edge=False)
+    facts.add_column(style="bold")
+    facts.add_column(overflow="fold")
+    for key, value in rows:
+        facts.add_row(key, value)
+    console.out.print(facts)
+    console.out.print()

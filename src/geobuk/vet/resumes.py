@@ -130,9 +130,13 @@ def band_keys(sigs: np.ndarray) -> np.ndarray:
     return key
 
 
-def similarity(sigs: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Estimated Jaccard similarity of pairs (share of equal signature bins)."""
-    return (sigs[i] == sigs[j]).mean(axis=1)
+def similarity(sigs: np.ndarray, i: np.ndarray, j: np.ndarray, *, chunk: int = 1_000_000) -> np.ndarray:
+    """Estimated Jaccard similarity of pairs (share of equal signature bins), a chunk of pairs at a time."""
+    out = np.empty(len(i), dtype=np.float64)
+    for start in range(0, len(i), chunk):
+        a, b = i[start:start + chunk], j[start:start + chunk]
+        out[start:start + chunk] = np.count_nonzero(sigs[a] == sigs[b], axis=1) / BINS
+    return out
 
 
 def near_pairs(sigs: np.ndarray, present: np.ndarray, min_similarity: float, *, max_bucket: int = 50

@@ -141,6 +141,14 @@ def test_html_fragment_is_read_as_html(tmp_path):
     assert "<" not in doc.text and "Le groupe Kimsuky a visé des diplomates." in doc.text
 
 
+def test_page_of_nothing_but_furniture_is_a_clear_error(tmp_path):
+    path = tmp_path / "empty.html"
+    path.write_text("<html><body><nav><a href='/'>Accueil</a></nav><footer>Tous droits réservés</footer>"
+                    "</body></html>", encoding="utf-8")
+    with pytest.raises(InputError, match="no text found"):
+        load_document(path)
+
+
 # -------------------------------------------------------------------------------------- Markdown
 def test_markdown_markup_and_front_matter_are_stripped(tmp_path):
     path = tmp_path / "note.md"

@@ -114,6 +114,9 @@ def test_name_of_both_an_actor_and_a_malware_follows_the_words_around_it(pack):
     facts = [f for f in extract_entities(Document("t", text), pack) if f.kind in ("actor", "malware")]
     assert [(f.kind, f.span.text) for f in facts] == [("malware", "AppleJeus"), ("actor", "AppleJeus")]
     assert facts[0].value.startswith("malware--") and facts[1].value.startswith("intrusion-set--")
+    signed = Document("t", "Le logiciel malveillant TraderTraitor a été signé.")
+    [fact] = [f for f in extract_entities(signed, pack) if f.kind in ("actor", "malware")]
+    assert fact.kind == "malware"
 
 
 def test_campaign_names(pack):

@@ -200,10 +200,9 @@ def _read_html(html: str) -> tuple[str, str | None, str | None, dict]:
     _cut_furniture(tree)
     doc = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False, include_tables=True,
                                       include_links=False, favor_recall=True)
-    text = doc.text if doc is not None and doc.text else _plain_html_text(tree)
-    title = (doc.title if doc is not None else None) or _first_text(tree, "//title")
-    published = doc.date if doc is not None else None
-    return text or "", title, published, {"format": "html"}
+    if doc is None:  # nothing but page furniture
+        return "", None, None, {"format": "html"}
+    return doc.text or "", doc.title, doc.date, {"format": "html"}
 
 
 def _cut_furniture(tree) -> None:
@@ -219,23 +218,6 @@ def _cut_furniture(tree) -> None:
         if (_FURNITURE_WORDS.intersection(re.split(r"[\s_-]+", names)) and element.getparent() is not None
                 and len(element.text_content()) < total / 2):
             element.drop_tree()
-
-
-def _plain_html_text(tree) -> str:
-    for br in tree.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    blocks = tree.xpath("//body//*[self::p or self::h1 or self::h2 or self::h3 or self::h4 or self::li "
-                        "or self::td or self::pre or self::blockquote]")
-    if blocks:
-        return "\n".join(" ".join(b.text_content().split()) for b in blocks if b.text_content().strip())
-    return tree.text_content()
-
-
-def _first_text(tree, xpath: str) -> str | None:
-    found = tree.xpath(xpath)
-    if not found:
-        return None
-    return " ".join(found[0].text_content().split()) or None
 
 
 def _read_markdown(content: str) -> tuple[str, str | None, str | None, dict]:

@@ -151,14 +151,16 @@ class NameFinder:
         return NameHit(Span(hit.start, hit.end, hit.text), kind, target, matches)
 
     def _kind_from_context(self, text: str, hit: Hit, by_kind: dict) -> str:
-        before = text[max(0, hit.start - 40):hit.start]
-        after = text[hit.end:hit.end + 40]
-        near = " ".join(re.findall(r"\w+", before)[-2:]) + " " + " ".join(re.findall(r"\w+", after)[:2])
-        if "malware" in by_kind and self._malware_words.search(near) and not self._actor_words.search(near):
-            return "malware"
-        if "actor" in by_kind:
-            return "actor"
-        return next(iter(by_kind))
+        """The word right after the name decides ("AppleJeus malware", "AppleJeus group"), else the one
+        right before ("le malware AppleJeus"); an actor by default."""
+        after = re.findall(r"\w+", text[hit.end:hit.end + 40])[:1]
+        before = re.findall(r"\w+", text[max(0, hit.start - 40):hit.start])[-1:]
+        for word in after + before:
+            if self._actor_words.fullmatch(word) and "actor" in by_kind:
+                return "actor"
+            if self._malware_words.fullmatch(word) and "malware" in by_kind:
+                return "malware"
+        return "actor" if "actor" in by_kind else next(iter(by_kind))
 
 
 def name_facts(hits: list[NameHit], store) -> list[Fact]:

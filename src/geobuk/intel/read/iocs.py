@@ -31,8 +31,8 @@ Choices, because false positives cost more than misses in a threat-intel store:
 
 from __future__ import annotations
 
-import ipaddress
 import re
+from functools import lru_cache
 
 from geobuk.intel import observables as obs
 from geobuk.intel.crypto_addresses import BITCOIN, ETHEREUM, TRON, is_valid_address
@@ -210,7 +210,8 @@ def _has_path(tail: str) -> bool:
     return slash >= 0 and slash + 1 < len(tail)
 
 
-def _ipv4(text: str, host: str, start: int, end: int, tail: str | None, defanged: bool) -> list[Hit]:
+def _ipv4(text: str, host: str, start: int, end: int, tail: str | None, marked: bool) -> list[Hit]:
+    """A dotted quad; ``marked`` if the text already says it is an address (defanged)."""
     if tail:
         cidr = _CIDR_TAIL_RE.fullmatch(tail)
         if cidr:
@@ -225,16 +226,16 @@ def _ipv4(text: str, host: str, start: int, end: int, tail: str | None, defanged
                 return [(obs.URL, obs.normalize(obs.URL, url), start, url_end),
                         *_embedded(text, start, url_end)]
         if tail.startswith(":"):
-            defanged = True  # "1.2.3.4:443": a port says the text means an address
-    if not defanged and follows_version_cue(text, start):
+            marked = True  # "1.2.3.4:443": a port says the text means an address
+    if not marked and follows_version_cue(text, start):
         return []
     return [(obs.IPV4, host, start, end)]
 
 
 def _dotted_name(text: str, host: str, raw: str, start: int, end: int, defanged: bool) -> list[Hit]:
     ext = host[host.rfind(".") + 1:].lower()
-    if ext not in obs.FILE_EXTENSIONS and not obs.is_domain("x." + ext):
-        return _embedded(text, start, end)
+    if ext not in obs.FILE_EXTENSIONS and not _is_tld(ext):
+        return _embedded(text, start, end)  # "3.5", "e.g", "config.json": the common case, cheaply
     kind = obs.classify(host)
     if kind is None or host.lower() in NOT_INDICATORS:
         return _embedded(text, start, end)
@@ -260,6 +261,11 @@ def _quoted_file(text: str, match: re.Match) -> list[Hit]:
     if " " in name and name.count(" ") < _MAX_SPACES_IN_NAME and obs.is_filename(name):
         return [(obs.FILENAME, obs.normalize(obs.FILENAME, name), start, end)]
     return _hits(text, start, end)
+
+
+@lru_cache(maxsize=4096)
+def _is_tld(label: str) -> bool:
+    return obs.is_domain("x." + label)
 
 
 def _looks_like_file(name: str) -> bool:

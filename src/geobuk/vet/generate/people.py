@@ -132,8 +132,10 @@ class _Maker:
         skills = rng.sample(pools.SKILLS, 6)
         summary = rng.choice(pools.SUMMARIES).format(title=title, y=years, s1=skills[0], s2=skills[1],
                                                      s3=skills[2])
-        bullets = [b.format(s1=rng.choice(skills), s2=rng.choice(skills), n=rng.randrange(15, 70),
-                            k=rng.randrange(2, 9)) for b in rng.sample(pools.BULLETS, rng.randrange(3, 6))]
+        bullets = [f"{rng.choice(pools.VERBS)} {rng.choice(pools.OBJECTS)} in {rng.choice(skills)} "
+                   + rng.choice(pools.RESULTS).format(n=rng.randrange(10, 90), k=rng.randrange(2, 40),
+                                                     q=rng.choice(("first", "second", "third", "fourth")))
+                   for _ in range(rng.randrange(4, 8))]
         jobs = rng.sample(pools.EMPLOYERS, 2)
         school = rng.choice(pools.US_SCHOOLS)
         return (f"{summary} Experience: {title} at {jobs[0]}. " + ". ".join(bullets)

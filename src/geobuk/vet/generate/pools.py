@@ -145,3 +145,16 @@ USER_AGENTS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:125.0) Gecko/20100101 Firefox/125.0",
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
 )
+VERBS = ("Built", "Designed", "Led", "Migrated", "Automated", "Refactored", "Owned", "Scaled", "Rewrote",
+         "Launched", "Hardened", "Profiled", "Maintained", "Introduced", "Modernised", "Debugged", "Documented",
+         "Prototyped", "Integrated", "Optimised")
+OBJECTS = ("the billing service", "an internal deployment tool", "the customer onboarding flow",
+           "a recommendation engine", "the payments reconciliation job", "our analytics warehouse",
+           "the mobile checkout", "a fraud scoring pipeline", "the search indexer", "an inventory API",
+           "the notification system", "a reporting dashboard", "the identity service", "a data lake ingest",
+           "the partner integration layer", "an event bus", "a feature flag platform", "the logging stack",
+           "the scheduling service", "a content management backend", "the pricing engine", "a chat widget")
+RESULTS = ("cutting latency by {n}%", "for {k} product teams", "saving {n}k dollars a year",
+           "serving {k} million users", "with zero downtime", "ahead of a {k}-month deadline",
+           "raising test coverage to {n}%", "reducing incidents by {n}%", "in {k} weeks",
+           "across {k} regions", "halving build times", "for the {q} quarter launch")

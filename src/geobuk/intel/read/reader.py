@@ -1,0 +1,83 @@
+"""A document read: every extractor's facts put together, in the shape the CLI and STIX output use.
+
+Extractors each find one kind of fact; this module runs them once per document and summarises the
+facts per field (actors, sectors, countries...), keeping every fact's span as evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from geobuk.intel.read.entities import extract_entities
+from geobuk.intel.read.iocs import extract_indicators
+from geobuk.intel.read.language import detect_language
+from geobuk.intel.read.model import Document, Fact
+from geobuk.intel.read.techniques import extract_techniques
+from geobuk.intel.store import Store
+
+
+@dataclass
+class Reading:
+    """What geobuk learnt from one document. ``same_event`` lists the ids of other documents read
+    together that report the same event (see ``linking``)."""
+
+    doc: Document
+    facts: list[Fact]
+    same_event: list[str] = field(default_factory=list)
+
+    def of(self, kind: str) -> list[Fact]:
+        return [f for f in self.facts if f.kind == kind]
+
+    def _unique(self, kind: str, shape) -> list:  # noqa: ANN001 - a function of one fact
+        seen, out = set(), []
+        for fact in self.of(kind):
+            item = shape(fact)
+            key = repr(item)
+            if key not in seen:
+                seen.add(key)
+                out.append(item)
+        return out
+
+    def summary(self) -> dict:
+        """The JSON object of ``geobuk intel read --json``."""
+        def named(f: Fact) -> dict:
+            if not f.value:  # an ambiguous name: say so, with the actors it may mean
+                return {"id": None, "name": f.data.get("alias") or f.span.text,
+                        "candidates": f.data.get("candidates", [])}
+            return {"id": f.value, "name": f.data.get("name") or f.value}
+
+        return {
+            "id": self.doc.id,
+            "language": self.doc.language,
+            "published": self.doc.published,
+            "title": self.doc.title,
+            "actors": self._unique("actor", named),
+            "malware": self._unique("malware", named),
+            "campaigns": self._unique("campaign", named),
+            "attributions": self._unique("attribution", lambda f: {
+                "vendor": f.data.get("vendor"), "actor": f.value, "alias": f.data.get("alias")}),
+            "techniques": self._unique("technique", lambda f: f.value),
+            "sectors": self._unique("sector", lambda f: f.value),
+            "countries": self._unique("country", lambda f: f.value),
+            "organizations": self._unique("organization", lambda f: f.value),
+            "amounts": self._unique("amount", lambda f: {
+                "value": f.data.get("value"), "currency": f.data.get("currency") or f.type,
+                "text": f.span.text}),
+            "dates": self._unique("date", lambda f: f.value),
+            "indicators": self._unique("indicator", lambda f: {"type": f.type, "value": f.value}),
+            "same_event_as": list(self.same_event),
+            "evidence": [{"kind": f.kind, "value": f.value, "start": f.span.start, "end": f.span.end,
+                          "text": f.span.text} for f in self.facts],
+        }
+
+
+def read_document(doc: Document, store: Store) -> Reading:
+    """Run every extractor over one document."""
+    if doc.language is None:
+        doc.language = detect_language(doc.text)
+    facts: list[Fact] = []
+    facts += extract_entities(doc, store)
+    facts += extract_techniques(doc.text, language=doc.language, store=store)
+    facts += extract_indicators(doc.text)
+    facts.sort(key=lambda f: (f.span.start, f.kind))
+    return Reading(doc, facts)
