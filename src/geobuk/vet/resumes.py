@@ -6,12 +6,13 @@ Each resume becomes the set of its word 3-grams; its MinHash signature estimates
 similarity of two sets as the share of equal signature slots.
 
 One-permutation hashing (Li, Owen & Zhang 2012) keeps this fast: each 3-gram is hashed once, the
-hash's top bits pick one of ``BINS`` bins and the minimum of the rest per bin is the signature,
-instead of ``BINS`` hash functions per 3-gram. Bins no 3-gram fell into borrow the value of the
+hash picks one of ``BINS`` bins and the minimum per bin is the signature,
+instead of ``BINS`` hash functions per 3-gram. The hash's high half picks the bin and its low half
+is the value. Bins no 3-gram fell into borrow the value of the
 next filled bin to their right (rotation densification, Shrivastava & Li 2014), which keeps the
 estimate unbiased for short texts. LSH then groups signatures by ``BANDS`` bands of ``ROWS`` bins:
 two resumes with similarity s share a band with probability 1 - (1 - s^ROWS)^BANDS (0.99 at
-s = 0.7, 0.12 at s = 0.3), and only those candidates are compared.
+s = 0.7, 0.99 at s = 0.8, 10^-5 at s = 0.1), and only those candidates are compared.
 
 Words are hashed with BLAKE2b (stable across runs and machines, unlike Python's ``hash``); Arrow
 splits and dictionary-encodes the text so Python touches each distinct word once.
@@ -27,11 +28,12 @@ import pyarrow.compute as pc
 
 from geobuk.vet.runs import pairs_in_runs
 
-BINS = 64
+BINS = 96
 BANDS = 16
 ROWS = BINS // BANDS
 SHINGLE = 3
 EMPTY = np.uint32(0xFFFFFFFF)
+_PUNCTUATION = ".,;:!?()[]{}\"'`*-/\\|<>"
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 
@@ -80,8 +82,8 @@ def signatures(texts: pa.Array | pa.ChunkedArray, *, chunk: int = 100_000) -> tu
 
 
 def _chunk_signatures(texts: pa.Array, out: np.ndarray, hasher: WordHasher) -> None:
-    lists = pc.split_pattern_regex(pc.utf8_lower(texts.fill_null("")), r"[^\p{L}\p{N}]+")
-    flat = pc.list_flatten(lists)
+    lists = pc.utf8_split_whitespace(pc.utf8_lower(texts.fill_null("")))
+    flat = pc.utf8_trim(pc.list_flatten(lists), _PUNCTUATION)
     parent = pc.list_parent_indices(lists)
     keep = pc.greater(pc.utf8_length(flat), 0)
     flat, parent = pc.filter(flat, keep), np.asarray(pc.filter(parent, keep))
@@ -96,29 +98,27 @@ def _chunk_signatures(texts: pa.Array, out: np.ndarray, hasher: WordHasher) -> N
         h ^= _rotl(words[k:len(words) - SHINGLE + 1 + k], 21 * k)
     h = _mix(h)[same_doc]
     doc = parent[:len(parent) - SHINGLE + 1][same_doc].astype(np.int64)
-    bins = (h >> np.uint64(58)).astype(np.int64)  # top 6 bits: one of 64 bins
-    values = ((h >> np.uint64(26)) & np.uint64(0xFFFFFFFE)).astype(np.uint32)  # never EMPTY
+    bins = ((h >> np.uint64(32)) % np.uint64(BINS)).astype(np.int64)  # high half picks the bin
+    values = (h & np.uint64(0xFFFFFFFE)).astype(np.uint32)  # low half is the value; never EMPTY
     flat_out = out.reshape(-1)
     np.minimum.at(flat_out, doc * BINS + bins, values)
     _densify(out)
 
 
 def _densify(sigs: np.ndarray) -> None:
-    """Fill empty bins of documents that have some from the next filled bin to the right (circular)."""
+    """Fill empty bins of documents that have some from the next filled bin to the right (circular),
+    adding the distance so that a borrowed value does not equal an original by accident."""
     rows = np.flatnonzero((sigs == EMPTY).any(axis=1) & (sigs != EMPTY).any(axis=1))
     if not len(rows):
         return
     part = sigs[rows]
-    filled = part.copy()
-    for step in range(1, BINS):
-        empty = filled == EMPTY
-        if not empty.any():
-            break
-        shifted = np.roll(part, -step, axis=1)
-        take = empty & (shifted != EMPTY)
-        # The offset keeps a borrowed value from equalling the original by accident.
-        filled[take] = (shifted[take].astype(np.uint64) + np.uint64(step)).astype(np.uint32) & np.uint32(0xFFFFFFFE)
-    sigs[rows] = filled
+    twice = np.concatenate([part, part], axis=1)
+    position = np.where(twice != EMPTY, np.arange(2 * BINS), 4 * BINS)
+    following = np.minimum.accumulate(position[:, ::-1], axis=1)[:, ::-1][:, :BINS]
+    source = np.take_along_axis(twice, following, axis=1).astype(np.uint64)
+    distance = (following - np.arange(BINS)).astype(np.uint64)
+    filled = ((source + distance) & np.uint64(0xFFFFFFFE)).astype(np.uint32)
+    sigs[rows] = np.where(part == EMPTY, filled, part)
 
 
 def band_keys(sigs: np.ndarray) -> np.ndarray:
