@@ -58,6 +58,7 @@ class Reading:
                 "vendor": f.data.get("vendor"), "actor": f.value, "alias": f.data.get("alias")}),
             "techniques": self._unique("technique", lambda f: f.value),
             "sectors": self._unique("sector", lambda f: f.value),
+            "subsectors": [x for x in self._unique("sector", lambda f: f.data.get("subsector")) if x],
             "countries": self._unique("country", lambda f: f.value),
             "organizations": self._unique("organization", lambda f: f.value),
             "amounts": self._unique("amount", lambda f: {

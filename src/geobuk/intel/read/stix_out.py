@@ -86,11 +86,13 @@ def reading_objects(reading: Reading, store: Store, *, now: str | None = None) -
     refs += [m["id"] for m in summary["malware"] + summary["campaigns"] if m["id"] and store.get(m["id"])]
     sectors, countries = _sector_ids(store), _country_ids(store)
     victims: list[str] = []
-    for sector in summary["sectors"]:
+    for fact in reading.of("sector"):
+        sector = fact.data.get("subsector") or fact.value
         oid = sectors.get(sector) or stable_id("identity", "sector", sector)
         if oid not in sectors.values() and oid not in victims:
             objects.append(base("identity", oid) | {"name": f"{sector} sector", "identity_class": "class",
-                                                     "sectors": [sector]})
+                                                     "sectors": [fact.value]}
+                           | ({"x_geobuk_subsector": sector} if sector != fact.value else {}))
         victims.append(oid)
     for fact in reading.of("country"):
         if fact.data.get("role") == "origin" or len(fact.value) != 2:
