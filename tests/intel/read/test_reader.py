@@ -75,3 +75,13 @@ def test_save_creates_a_linked_report_once_and_indicators_reach_the_hunt(pack):
     # One actor named: the document's indicator points to it.
     ind = pack.indicators_for(["203.0.113.77"])[0][2]
     assert pack.relationships(source=ind, rel_type="indicates")[0][3] == andariel
+
+
+def test_ambiguous_name_is_resolved_by_a_known_campaigns_victim(pack):
+    text = ("Selon CrowdStrike, le groupe Labyrinth Chollima a infiltré JumpCloud pour atteindre des "
+            "clients dans la crypto-monnaie.")
+    actors = read_document(doc("jc", text), pack).summary()["actors"]
+    assert [a["name"] for a in actors] == ["TraderTraitor"]
+    without = read_document(doc("x", "Selon CrowdStrike, le groupe Labyrinth Chollima a frappé."), pack)
+    [ambiguous] = without.summary()["actors"]
+    assert ambiguous["id"] is None and len(ambiguous["candidates"]) > 1

@@ -70,6 +70,8 @@ def extract_indicators(text: str) -> list[Fact]:
 
 
 def _hits(text: str, pos: int = 0, endpos: int | None = None) -> list[Hit]:
+    """The hits of ``text[pos:endpos]`` in text order; a handler that refuses a composite candidate
+    (an e-mail, a URL, a quote) scans its inside again through here, so nothing it held is lost."""
     hits: list[Hit] = []
     end_at = len(text) if endpos is None else endpos
     for match in SCANNER.finditer(text, pos, end_at):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from geobuk.intel.names import normalize_name
 from geobuk.intel.read.entities import extract_entities
 from geobuk.intel.read.iocs import extract_indicators
 from geobuk.intel.read.language import detect_language
@@ -81,4 +82,31 @@ def read_document(doc: Document, store: Store) -> Reading:
     facts += extract_techniques(doc.text, language=doc.language, store=store)
     facts += extract_indicators(doc.text)
     facts.sort(key=lambda f: (f.span.start, f.kind))
+    _resolve_by_campaign(facts, store)
     return Reading(doc, facts)
+
+
+def _resolve_by_campaign(facts: list[Fact], store: Store) -> None:
+    """An ambiguous actor name (CrowdStrike's "Labyrinth Chollima" is Lazarus-wide for some, the
+    JumpCloud intruder for others) is resolved when the document names the victim of a known
+    campaign attributed to exactly one of the candidates ("JumpCloud" -> the JumpCloud intrusion ->
+    TraderTraitor)."""
+    named = {normalize_name(f.value) for f in facts if f.kind in ("organization", "campaign")}
+    named |= {normalize_name(f.span.text) for f in facts if f.kind == "organization"}
+    if not named:
+        return
+    for fact in facts:
+        if fact.kind != "actor" or fact.value or not fact.data.get("candidates"):
+            continue
+        supported = []
+        for candidate in fact.data["candidates"]:
+            for _, _, source, _ in store.relationships(target=candidate["id"], rel_type="attributed-to"):
+                campaign = store.get(source)
+                if campaign and campaign["type"] == "campaign" and any(
+                        n and n in normalize_name(campaign.get("name", "")) for n in named):
+                    supported.append(candidate)
+                    break
+        if len(supported) == 1:
+            fact.value = supported[0]["id"]
+            fact.data["name"] = supported[0]["name"]
+            fact.data["resolved_by"] = "campaign"
