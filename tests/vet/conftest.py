@@ -32,7 +32,7 @@ def write_csv(path: Path, rows: list[dict], columns: tuple[str, ...] | None = No
     return path
 
 
-def person(pid: str, **fields: str) -> dict:
+def make_person(pid: str, **fields: str) -> dict:
     """A plain, unremarkable person; ``fields`` override."""
     n = int("".join(c for c in pid if c.isdigit()) or "0")
     row = {"person_id": pid, "full_name": f"Person {pid}", "email": f"person.{pid.lower()}@mail.example",
@@ -44,6 +44,12 @@ def person(pid: str, **fields: str) -> dict:
            "work_email": f"{pid.lower()}@corp.example", "github": "", "photo_hash": ""}
     row.update(fields)
     return row
+
+
+@pytest.fixture
+def person() -> Callable[..., dict]:
+    """``person("E1", phone=...)``: a plain person's row with some fields overridden."""
+    return make_person
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from geobuk.detect.indicators import IndicatorIndex
@@ -23,8 +24,24 @@ Step = Callable[[str], None]
 
 
 def indicators_of(store: Store | None) -> IndicatorIndex | None:
-    """The store's indicators (VPN ranges, attributed IPs, sanctioned wallets), ready to match."""
-    return IndicatorIndex.from_table(store.indicator_table()) if store is not None else None
+    """The store's indicators (VPN ranges, attributed IPs, sanctioned wallets), ready to match.
+
+    Each is labelled with its name and description: IOC lists name an indicator by its value and
+    say what it is ("Astrill VPN exit") in the description, which is what a flag must show.
+    """
+    if store is None:
+        return None
+    table = store.indicator_table()
+    ids = pc.unique(table.column("indicator_id")).to_pylist()
+    docs = store.get_many(ids)
+    labels = []
+    for oid, name, value in zip(table.column("indicator_id").to_pylist(), table.column("name").to_pylist(),
+                                table.column("value").to_pylist(), strict=True):
+        description = (docs.get(oid) or {}).get("description") or ""
+        parts = [p for p in (name if name and name != value else "", description) if p]
+        labels.append(": ".join(parts) or value)
+    return IndicatorIndex.from_table(table.set_column(table.schema.get_field_index("name"), "name",
+                                                      pa.array(labels, pa.string())))
 
 
 def vet_data(data: VetData, step: Step = lambda _: None) -> VetResult:

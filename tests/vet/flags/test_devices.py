@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from conftest import person
-
 from geobuk.vet.flags import devices
 
 
@@ -11,7 +9,7 @@ def codes(data):
     return {(i, f.code) for i, f in devices.flags(data)}
 
 
-def test_remote_tools_and_ip_kvms(data_for):
+def test_remote_tools_and_ip_kvms(data_for, person):
     rows = [person("E1"), person("E2", department="IT Support"), person("E3"), person("E4"), person("E5"),
             person("E6")]
     inventory = [

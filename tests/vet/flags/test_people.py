@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from conftest import person
-
 from geobuk.vet.flags import people
 
 
@@ -11,7 +9,7 @@ def codes(data):
     return {(i, f.code) for i, f in people.flags(data)}
 
 
-def test_each_hr_flag(data_for):
+def test_each_hr_flag(data_for, person):
     rows = [person("E1", shipping_address="1 Farm Lane, Miami, FL 33101"),
             person("E2", phone_type="nonFixedVoip"), person("E3", phone="+44 56 0123 4567", country="GB"),
             person("E4", phone="+1 212 555 0001; +1 212 555 0002; +1 212 555 0003"),
@@ -24,12 +22,12 @@ def test_each_hr_flag(data_for):
                      (7, "third_party_payment")}
 
 
-def test_same_address_spelled_differently_is_no_flag(data_for):
+def test_same_address_spelled_differently_is_no_flag(data_for, person):
     rows = [person("E1", home_address="5 Elm Street, Austin, TX", shipping_address="5 elm st austin tx")]
     assert codes(data_for(rows)) == set()
 
 
-def test_sanctioned_wallet_from_the_store(data_for, store):
+def test_sanctioned_wallet_from_the_store(data_for, store, person):
     from geobuk.intel.importing import import_files
     from geobuk.vet.run import indicators_of
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from conftest import person
-
 from geobuk.vet.config import VetConfig
 from geobuk.vet.flags import signins
 
@@ -25,7 +23,7 @@ def workdays(user, utc_hour, days=10, **fields):
     return [at(user, MONDAY + timedelta(days=d, hours=utc_hour + k), **fields) for d in range(days) for k in (0, 3)]
 
 
-def test_kst_hours_but_not_for_local_hours_or_a_declared_night_shift(data_for):
+def test_kst_hours_but_not_for_local_hours_or_a_declared_night_shift(data_for, person):
     rows = [person("E1"), person("E2"), person("E3", shift="night")]
     events = workdays("e1", 1) + workdays("e2", 14) + workdays("e3", 1)  # 01-04 UTC = 10-13 KST = 20-23 EST
     found = codes(data_for(rows, events))
@@ -34,7 +32,7 @@ def test_kst_hours_but_not_for_local_hours_or_a_declared_night_shift(data_for):
     assert (2, "kst_hours") in no_shift
 
 
-def test_countries_travel_and_risky_countries(data_for):
+def test_countries_travel_and_risky_countries(data_for, person):
     rows = [person("E1"), person("E2")]
     events = [at("e1", MONDAY, country="US"), at("e1", MONDAY + timedelta(hours=1), country="CN", ip="192.0.2.2"),
               at("e1", MONDAY + timedelta(hours=3), country="SG", ip="192.0.2.3"),
@@ -46,14 +44,14 @@ def test_countries_travel_and_risky_countries(data_for):
     assert not {c for i, c in found if i == 1}
 
 
-def test_office_vpn_ignored_for_geography(data_for):
+def test_office_vpn_ignored_for_geography(data_for, person):
     events = [at("e1", MONDAY, country="US"), at("e1", MONDAY + timedelta(minutes=30), country="JP",
                                                   ip="10.9.9.9")]
     assert codes(data_for([person("E1")], events, config=VetConfig(ignore_ips=["10.0.0.0/8"]))) == set()
     assert (0, "impossible_travel") in codes(data_for([person("E1")], events))
 
 
-def test_vpn_proxy_by_flag_and_asn_long_session_and_bulk_copy(data_for):
+def test_vpn_proxy_by_flag_and_asn_long_session_and_bulk_copy(data_for, person):
     rows = [person("E1"), person("E2"), person("E3")]
     events = [at("e1", MONDAY, is_proxy="true"), at("e2", MONDAY, asn="AS9009"),
               at("e3", MONDAY, session_id="s1"), at("e3", MONDAY + timedelta(hours=30), session_id="s1")]
@@ -65,7 +63,7 @@ def test_vpn_proxy_by_flag_and_asn_long_session_and_bulk_copy(data_for):
     assert (1, "bulk_repo_copy") not in found
 
 
-def test_intel_ip_and_vpn_indicator(data_for, store):
+def test_intel_ip_and_vpn_indicator(data_for, store, person):
     from geobuk.intel.importing import import_files
     from geobuk.vet.run import indicators_of
 
