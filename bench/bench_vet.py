@@ -29,13 +29,13 @@ from pathlib import Path
 import numpy as np
 
 from geobuk.vet import linking
-from geobuk.vet.unionfind import components
 from geobuk.vet.config import VetConfig
 from geobuk.vet.data import join
 from geobuk.vet.generate.people import make_company
 from geobuk.vet.generate.writer import photo_hashes, write_people
 from geobuk.vet.mapping import Mapping
 from geobuk.vet.readers import read_all, schema
+from geobuk.vet.unionfind import components
 
 EXACT_KINDS = ("email", "email_alias", "email_pattern", "phone", "address", "payment", "github", "linkedin")
 
@@ -86,7 +86,7 @@ def child(path: Path) -> None:
 def shingles(text: str) -> set[tuple[str, ...]]:
     words = [w.strip(".,;:!?()[]{}\"'`*-/\\|<>") for w in (text or "").lower().split()]
     words = [w for w in words if w]
-    return {tuple(words[k:k + 3]) for k in range(len(words) - 2)}
+    return {tuple(words[k : k + 3]) for k in range(len(words) - 2)}
 
 
 def baseline(path: Path, sample: int) -> tuple[float, set[tuple[int, int]], set[tuple[int, int]]]:
@@ -136,24 +136,35 @@ def main() -> None:
         photo_hashes(company, args.seed)
         write_people(company, path)
         del company
-        line("generated", f"{args.people:,} people in {time.perf_counter() - start:.1f} s "
-             f"({path.stat().st_size / 1e6:.0f} MB CSV)")
-        proc = subprocess.run([sys.executable, __file__, "--child", str(path)], capture_output=True, text=True)
+        line(
+            "generated",
+            f"{args.people:,} people in {time.perf_counter() - start:.1f} s "
+            f"({path.stat().st_size / 1e6:.0f} MB CSV)",
+        )
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", str(path)], capture_output=True, text=True
+        )
         sys.stdout.write(proc.stdout)
         if proc.returncode:
             sys.stderr.write(proc.stderr)
             raise SystemExit(proc.returncode)
-        link_seconds = float(next(x for x in proc.stdout.splitlines() if x.startswith("link (all"))
-                             .split(": ")[1].split()[0])
+        link_seconds = float(
+            next(x for x in proc.stdout.splitlines() if x.startswith("link (all")).split(": ")[1].split()[0]
+        )
         seconds, theirs, ours = baseline(path, args.sample)
         pairs = args.sample * (args.sample - 1) // 2
         per_pair = seconds / pairs
         total = per_pair * args.people * (args.people - 1) / 2
-        line("baseline sample", f"{args.sample:,} people, {pairs:,} pairs in {seconds:.2f} s "
-             f"({per_pair * 1e9:.0f} ns per pair)")
+        line(
+            "baseline sample",
+            f"{args.sample:,} people, {pairs:,} pairs in {seconds:.2f} s ({per_pair * 1e9:.0f} ns per pair)",
+        )
         line("baseline extrapolated to all pairs", f"{total:,.0f} s ({total / 86400:.1f} days)")
         line("ratio baseline / geobuk linking", f"{total / link_seconds:,.0f}x")
-        line("sample pairs linked (baseline / geobuk / both)", f"{len(theirs)} / {len(ours)} / {len(theirs & ours)}")
+        line(
+            "sample pairs linked (baseline / geobuk / both)",
+            f"{len(theirs)} / {len(ours)} / {len(theirs & ours)}",
+        )
 
 
 if __name__ == "__main__":

@@ -214,10 +214,13 @@ def run_fit(args: argparse.Namespace) -> None:
     fit_part, check_part = dev[:args.sample], dev[args.sample:2 * args.sample]
     print(f"ATT&CK procedure examples: {len(rows)}; bank {len(bank_know.procedures)}, "
           f"fit {len(fit_part)}, check {len(check_part)}")
+    described = StoreKnowledge(know.techniques, know.descriptions, [], "attack-descriptions")
     for mode, extractor in (("shipped", TechniqueExtractor()),
+                            ("descriptions", TechniqueExtractor(knowledge=described)),
                             ("store", TechniqueExtractor(knowledge=bank_know))):
-        used = [i for i, f in enumerate(FEATURES) if mode == "store" or f not in
-                ("description", "procedure", "procedure_gap")]
+        unused = {"shipped": ("description", "procedure", "procedure_gap", "procedure_vote"),
+                  "descriptions": ("procedure", "procedure_gap", "procedure_vote")}.get(mode, ())
+        used = [i for i, f in enumerate(FEATURES) if f not in unused]
         x, y = _design(extractor, fit_part)
         w = np.zeros(len(FEATURES))
         w[used] = fit_logistic(x[:, used], y)

@@ -45,8 +45,12 @@ def evaluate(n: int, seed: int, folder: Path, photo_files: bool) -> dict[str, fl
     with Store(folder / "eval.duckdb") as store:
         import_files(store, [files["indicators"]])
         start = time.perf_counter()
-        result = vet([files["people"]], [files["entra"], files["okta"], files["activity"]], [files["devices"]],
-                     store=store)
+        result = vet(
+            [files["people"]],
+            [files["entra"], files["okta"], files["activity"]],
+            [files["devices"]],
+            store=store,
+        )
         seconds = time.perf_counter() - start
     operators = set(truth["operators"])
     rings = [set(r) for r in truth["rings"]]
@@ -60,12 +64,15 @@ def evaluate(n: int, seed: int, folder: Path, photo_files: bool) -> dict[str, fl
     flagged = {p.person_id for p in result.flagged_people}
     lookalikes = {x for xs in truth["lookalikes"].values() for x in xs}
     return {
-        "operators": k, "rings": len(rings), "seconds": seconds,
+        "operators": k,
+        "rings": len(rings),
+        "seconds": seconds,
         "pair_precision": ratio(len(true_pairs & predicted_pairs), len(predicted_pairs)),
         "pair_recall": ratio(len(true_pairs & predicted_pairs), len(true_pairs)),
         "cluster_precision": ratio(right_clusters, len(flagged_clusters)),
         "cluster_recall": ratio(found_rings, len(rings)),
-        "topk_precision": ratio(len(top & operators), k), "topk_recall": ratio(len(top & operators), k),
+        "topk_precision": ratio(len(top & operators), k),
+        "topk_recall": ratio(len(top & operators), k),
         "flagged_precision": ratio(len(flagged & operators), len(flagged)),
         "flagged_recall": ratio(len(flagged & operators), k),
         "lookalikes_flagged": len(lookalikes & flagged),

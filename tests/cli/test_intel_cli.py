@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -143,7 +144,10 @@ def test_demo_runs_on_the_embedded_default(tmp_path, capsys, monkeypatch):
     # The demo logs carry planted tradecraft of several actors: the hunt must attribute findings.
     for actor in ("Andariel", "TraderTraitor", "Famous Chollima"):
         assert actor in hunt_line
-    trace_line = next(line for line in out.splitlines() if line.startswith("3. trace"))
+    vet_line = next(line for line in out.splitlines() if line.startswith("3. vet"))
+    flagged = re.search(r"vetted: (\d+) people and (\d+) clusters flagged", vet_line)
+    assert flagged and int(flagged.group(1)) > 0 and int(flagged.group(2)) > 0
+    trace_line = next(line for line in out.splitlines() if line.startswith("4. trace"))
     assert "TraderTraitor" in trace_line and "mixer-deposit" in trace_line and "fan-out" in trace_line
 
 

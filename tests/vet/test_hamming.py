@@ -20,7 +20,9 @@ def test_same_pairs_as_brute_force():
             values[k + 1] ^= 1 << bit
     hashes = np.array(values, dtype=np.uint64)
     i, j, d, skipped = hamming.near_pairs(hashes, 4)
-    expected = {(a, b) for a, b in combinations(range(len(values)), 2) if (values[a] ^ values[b]).bit_count() <= 4}
+    expected = {
+        (a, b) for a, b in combinations(range(len(values)), 2) if (values[a] ^ values[b]).bit_count() <= 4
+    }
     assert set(zip(i.tolist(), j.tolist(), strict=True)) == expected and not skipped
     assert all(int(x) == (values[a] ^ values[b]).bit_count() for a, b, x in zip(i, j, d, strict=True))
 

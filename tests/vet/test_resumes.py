@@ -34,7 +34,7 @@ def test_estimate_close_to_exact_jaccard():
     b = a[:140] + _text(rng, words, 60).split()
 
     def grams(ws):
-        return {tuple(ws[k:k + 3]) for k in range(len(ws) - 2)}
+        return {tuple(ws[k : k + 3]) for k in range(len(ws) - 2)}
 
     exact = len(grams(a) & grams(b)) / len(grams(a) | grams(b))
     sigs, _ = resumes.signatures(pa.array([" ".join(a), " ".join(b)]))

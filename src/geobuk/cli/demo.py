@@ -24,6 +24,11 @@ from geobuk.trace.generate import generate
 from geobuk.trace.load import load_files
 from geobuk.trace.outputs import OUTPUTS as TRACE_OUTPUTS
 from geobuk.trace.results import save_follow
+from geobuk.vet.config import VetConfig
+from geobuk.vet.generate.writer import generate as generate_company
+from geobuk.vet.outputs import OUTPUTS as VET_OUTPUTS
+from geobuk.vet.results import save as vet_save
+from geobuk.vet.run import vet
 
 
 def demo(db: Path = typer.Option(None, "--demo-db", help="Store for the demo, rebuilt each run "
@@ -54,11 +59,26 @@ def demo(db: Path = typer.Option(None, "--demo-db", help="Store for the demo, re
         console.out.print(f"   store: {stats['objects']} objects, {stats['names']} names, "
                           f"{sum(stats['indicator_values'].values())} indicator values")
         _hunt(store)
+        _vet(store, path.parent / "demo-hr")
         _trace(store, path.parent / "demo-trace")
 
 
+def _vet(store: Store, folder: Path) -> None:
+    """Stage 3: a generated company of 300 people with planted operator personas (shared phones and
+    addresses, laptop farms, Astrill VPN, Pyongyang hours, IP-KVMs) and honest look-alikes."""
+    files = generate_company(300, 7, folder, photo_files=True)
+    import_files(store, [files["indicators"]])
+    result = vet([files["people"]], [files["entra"], files["okta"], files["activity"]], [files["devices"]],
+                 store=store)
+    vet_save(store, result, VetConfig(), parameters={"demo": True}, source=str(files["people"]))
+    console.out.print(f"[bold]3. vet[/bold]    {result.summary['people']} people vetted: "
+                      f"{len(result.flagged_people)} people and {len(result.flagged_clusters)} clusters "
+                      "flagged (see the top of the list)")
+    VET_OUTPUTS.get("table")().write(result, console.out.file, context={"limit": 8})
+
+
 def _trace(store: Store, folder: Path) -> None:
-    """Stage 3: generated transfers around a real theft address (Bybit 2025), with planted laundering,
+    """Stage 4: generated transfers around a real theft address (Bybit 2025), with planted laundering,
     followed from the stolen funds to the services they reached."""
     scenario = generate(1, folder)
     ensure_builtin_addresses(store)
@@ -68,7 +88,7 @@ def _trace(store: Store, folder: Path) -> None:
     save_follow(store, result)
     actor = (result.actor or {}).get("name", "no known actor")
     patterns = sorted({p["pattern"] for p in result.patterns})
-    console.out.print(f"[bold]3. trace[/bold]  stolen funds from {scenario.eth_seed} ({actor}) followed "
+    console.out.print(f"[bold]4. trace[/bold]  stolen funds from {scenario.eth_seed} ({actor}) followed "
                       f"5 hops: {len(result.endpoints)} services reached; laundering: "
                       f"{', '.join(patterns) or '-'}")
     TRACE_OUTPUTS.get("table")().write_follow(result, console.out.file)

@@ -13,6 +13,7 @@ from geobuk.cli.demo import demo
 from geobuk.cli.hunt import hunt_cmd
 from geobuk.cli.intel import intel_app
 from geobuk.cli.trace import trace_app
+from geobuk.cli.vet import vet_app
 from geobuk.config import default_db
 from geobuk.errors import GeobukError
 
@@ -28,6 +29,7 @@ app = typer.Typer(
 )
 app.add_typer(intel_app, name="intel")
 app.command("hunt")(hunt_cmd)
+app.add_typer(vet_app, name="vet")
 app.add_typer(trace_app, name="trace")
 app.command()(demo)
 

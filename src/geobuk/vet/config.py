@@ -19,9 +19,18 @@ from geobuk.vet.catalogue import FLAGS
 #: Hosting and VPN providers' networks (ASN -> name). Consumer VPNs, including Astrill, exit from
 #: rented servers; a sign-in from a hosting network is not from someone's home or office.
 DEFAULT_VPN_ASNS: dict[int, str] = {
-    9009: "M247", 14061: "DigitalOcean", 16276: "OVH", 24940: "Hetzner", 20473: "Vultr (Choopa)",
-    60068: "Datacamp (CDN77)", 212238: "Datacamp", 62240: "Clouvider", 63949: "Akamai Linode",
-    51167: "Contabo", 136787: "TEFINCOM (NordVPN)", 209854: "Surfshark",
+    9009: "M247",
+    14061: "DigitalOcean",
+    16276: "OVH",
+    24940: "Hetzner",
+    20473: "Vultr (Choopa)",
+    60068: "Datacamp (CDN77)",
+    212238: "Datacamp",
+    62240: "Clouvider",
+    63949: "Akamai Linode",
+    51167: "Contabo",
+    136787: "TEFINCOM (NordVPN)",
+    209854: "Surfshark",
 }
 
 
@@ -29,17 +38,17 @@ DEFAULT_VPN_ASNS: dict[int, str] = {
 class VetConfig:
     """Every number a vet run uses. Scores are 0-100; times in hours."""
 
-    threshold: int = 40                   # a person scoring this or more is reported as flagged
-    cluster_threshold: int = 50           # the same for a cluster
+    threshold: int = 40  # a person scoring this or more is reported as flagged
+    cluster_threshold: int = 50  # the same for a cluster
     weights: dict[str, int] = field(default_factory=dict)
-    home_country: str | None = None       # ISO code; default: the commonest country of the people file
+    home_country: str | None = None  # ISO code; default: the commonest country of the people file
     # linking
-    max_group: int = 20                   # a value shared by more people is not an identifier (e.g. "N/A")
-    max_ip_group: int = 10                # an IP shared by more accounts is an office or carrier NAT
+    max_group: int = 20  # a value shared by more people is not an identifier (e.g. "N/A")
+    max_ip_group: int = 10  # an IP shared by more accounts is an office or carrier NAT
     max_device_group: int = 5
     ignore_ips: list[str] = field(default_factory=list)  # office / corporate VPN egress (IPs or CIDRs)
-    photo_max_distance: int = 4           # Hamming distance of 64-bit perceptual hashes
-    resume_min_similarity: float = 0.7    # estimated Jaccard similarity of word 3-grams
+    photo_max_distance: int = 4  # Hamming distance of 64-bit perceptual hashes
+    resume_min_similarity: float = 0.7  # estimated Jaccard similarity of word 3-grams
     # sign-ins
     business_start: int = 8
     business_end: int = 19
@@ -57,7 +66,8 @@ class VetConfig:
     vpn_asns: dict[int, str] = field(default_factory=lambda: dict(DEFAULT_VPN_ASNS))
     # devices
     remote_access_allowed_departments: list[str] = field(
-        default_factory=lambda: ["it", "it support", "helpdesk", "help desk", "service desk", "it operations"])
+        default_factory=lambda: ["it", "it support", "helpdesk", "help desk", "service desk", "it operations"]
+    )
     remote_access_allowed_people: list[str] = field(default_factory=list)
 
     def weight(self, code: str) -> int:

@@ -60,17 +60,31 @@ def home_country(people: pa.Table, config: VetConfig) -> str:
     return max(counts, key=lambda c: (c["counts"], c["values"]))["values"] if counts else ""
 
 
-def join(people: pa.Table, signins: pa.Table, devices: pa.Table, config: VetConfig,
-         indicators: IndicatorIndex | None = None) -> VetData:
+def join(
+    people: pa.Table,
+    signins: pa.Table,
+    devices: pa.Table,
+    config: VetConfig,
+    indicators: IndicatorIndex | None = None,
+) -> VetData:
     """People with their sign-ins and devices matched to them."""
-    signins = signins.append_column("person", _person_index(people, signins.column("user"),
-                                                            ("person_id", "work_email", "email")))
-    devices = devices.append_column("person", _person_index(people, devices.column("person_id"), ("person_id",)))
+    signins = signins.append_column(
+        "person", _person_index(people, signins.column("user"), ("person_id", "work_email", "email"))
+    )
+    devices = devices.append_column(
+        "person", _person_index(people, devices.column("person_id"), ("person_id",))
+    )
     return VetData(people, signins, devices, config, home_country(people, config), indicators)
 
 
-def load(people: list[Path], signins: list[Path], devices: list[Path], mapping: Mapping, config: VetConfig,
-         indicators: IndicatorIndex | None = None) -> VetData:
+def load(
+    people: list[Path],
+    signins: list[Path],
+    devices: list[Path],
+    mapping: Mapping,
+    config: VetConfig,
+    indicators: IndicatorIndex | None = None,
+) -> VetData:
     """Read every input (the first bad row of any file stops the run) and join them."""
     people_table = read_all("people", people, mapping)
     ids = people_table.column("person_id")
@@ -78,8 +92,12 @@ def load(people: list[Path], signins: list[Path], devices: list[Path], mapping: 
         duplicate = next(v for v in pc.value_counts(ids).to_pylist() if v["counts"] > 1)["values"]
         rows = people_table.filter(pc.equal(ids, duplicate))
         first, second = rows.slice(0, 1).to_pylist()[0], rows.slice(1, 1).to_pylist()[0]
-        raise InputError(second["_source"], f"person_id {duplicate!r} is also in {first['_source']}",
-                         index=second["_record"], what="row")
+        raise InputError(
+            second["_source"],
+            f"person_id {duplicate!r} is also in {first['_source']}",
+            index=second["_record"],
+            what="row",
+        )
     signin_table = read_all("signins", signins, mapping) if signins else schema("signins").empty_table()
     device_table = read_all("devices", devices, mapping) if devices else schema("devices").empty_table()
     return join(people_table, signin_table, device_table, config, indicators)

@@ -28,8 +28,9 @@ def bands(distance: int) -> list[tuple[int, int]]:
     return out
 
 
-def near_pairs(hashes: np.ndarray, max_distance: int, *, max_bucket: int = 50
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
+def near_pairs(
+    hashes: np.ndarray, max_distance: int, *, max_bucket: int = 50
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
     """(i, j, distance) with i < j for every pair of ``hashes`` (uint64) within ``max_distance`` bits.
 
     Also returns the positions of hashes left out because their bucket held more than ``max_bucket``.

@@ -44,19 +44,29 @@ class Group:
 @dataclass
 class Linkage:
     groups: list[Group]
-    labels: np.ndarray            # cluster label of each person (its smallest member's position)
-    ignored: dict[str, int] = field(default_factory=dict)   # kind -> values left out as too common
+    labels: np.ndarray  # cluster label of each person (its smallest member's position)
+    ignored: dict[str, int] = field(default_factory=dict)  # kind -> values left out as too common
 
 
-def _part(kind: str, keys: pa.Array, display: pa.Array, person: pa.Array, strong: pa.Array | None = None,
-          shipping: pa.Array | None = None) -> pa.Table:
+def _part(
+    kind: str,
+    keys: pa.Array,
+    display: pa.Array,
+    person: pa.Array,
+    strong: pa.Array | None = None,
+    shipping: pa.Array | None = None,
+) -> pa.Table:
     n = len(keys)
-    return pa.table({
-        "kind": pa.array([kind] * n, pa.string()), "key": keys.cast(pa.string()),
-        "display": display.cast(pa.string()), "person": person.cast(pa.int64()),
-        "strong": strong.cast(pa.string()) if strong is not None else pa.nulls(n, pa.string()),
-        "shipping": shipping if shipping is not None else pa.array(np.zeros(n, bool)),
-    })
+    return pa.table(
+        {
+            "kind": pa.array([kind] * n, pa.string()),
+            "key": keys.cast(pa.string()),
+            "display": display.cast(pa.string()),
+            "person": person.cast(pa.int64()),
+            "strong": strong.cast(pa.string()) if strong is not None else pa.nulls(n, pa.string()),
+            "shipping": shipping if shipping is not None else pa.array(np.zeros(n, bool)),
+        }
+    )
 
 
 def key_table(data: VetData) -> pa.Table:
@@ -80,8 +90,15 @@ def key_table(data: VetData) -> pa.Table:
     ship = normalize.address_key(people.column("shipping_address"))
     ship_only = pc.fill_null(pc.and_(pc.is_valid(ship), pc.not_equal(ship, pc.fill_null(home, ""))), False)
     parts.append(_part("address", home, people.column("home_address").combine_chunks(), person))
-    parts.append(_part("address", pc.if_else(ship_only, ship, pa.scalar(None, pa.string())),
-                       people.column("shipping_address").combine_chunks(), person, shipping=ship_only))
+    parts.append(
+        _part(
+            "address",
+            pc.if_else(ship_only, ship, pa.scalar(None, pa.string())),
+            people.column("shipping_address").combine_chunks(),
+            person,
+            shipping=ship_only,
+        )
+    )
     payment = people.column("payment_account").combine_chunks()
     parts.append(_part("payment", normalize.payment_key(payment), payment, person))
     for site in ("github", "linkedin"):
@@ -101,19 +118,39 @@ def _activity_keys(data: VetData) -> list[pa.Table]:
         networks = data.config.ignored_networks()
         infrastructure = infrastructure_ips(data)
         if pairs.num_rows:
-            keep = [ip not in infrastructure and not _in_networks(ip, networks)
-                    for ip in pairs.column("ip").to_pylist()]
+            keep = [
+                ip not in infrastructure and not _in_networks(ip, networks)
+                for ip in pairs.column("ip").to_pylist()
+            ]
             pairs = pairs.filter(pa.array(keep, pa.bool_()))
-        parts.append(_part("ip", pairs.column("ip").combine_chunks(), pairs.column("ip").combine_chunks(),
-                           pairs.column("person").combine_chunks()))
+        parts.append(
+            _part(
+                "ip",
+                pairs.column("ip").combine_chunks(),
+                pairs.column("ip").combine_chunks(),
+                pairs.column("person").combine_chunks(),
+            )
+        )
         ids = pc.utf8_lower(signins.column("device_id").combine_chunks())
-        parts.append(_part("device", pc.if_else(pc.equal(ids, ""), pa.scalar(None, pa.string()), ids),
-                           signins.column("device_id").combine_chunks(), signins.column("person").combine_chunks()))
+        parts.append(
+            _part(
+                "device",
+                pc.if_else(pc.equal(ids, ""), pa.scalar(None, pa.string()), ids),
+                signins.column("device_id").combine_chunks(),
+                signins.column("person").combine_chunks(),
+            )
+        )
     devices = data.devices.filter(pc.greater_equal(data.devices.column("person"), 0))
     if devices.num_rows:
         names = pc.utf8_lower(devices.column("hostname").combine_chunks())
-        parts.append(_part("device", pc.if_else(pc.equal(names, ""), pa.scalar(None, pa.string()), names),
-                           devices.column("hostname").combine_chunks(), devices.column("person").combine_chunks()))
+        parts.append(
+            _part(
+                "device",
+                pc.if_else(pc.equal(names, ""), pa.scalar(None, pa.string()), names),
+                devices.column("hostname").combine_chunks(),
+                devices.column("person").combine_chunks(),
+            )
+        )
     return parts
 
 
@@ -134,10 +171,14 @@ def exact_groups(data: VetData, keys: pa.Table) -> tuple[list[Group], dict[str, 
     try:
         con.execute(f"SET threads TO {os.cpu_count() or 1}")
         con.register("keys", keys)
+        # Two passes: a cheap count finds the few repeated keys, the costly aggregates run on those only.
         rows = con.execute("""
+            WITH repeated AS (
+                SELECT kind, key FROM keys WHERE key IS NOT NULL GROUP BY kind, key HAVING count(*) > 1
+            )
             SELECT kind, key, min(display) AS display, list(DISTINCT person ORDER BY person) AS members,
                    count(DISTINCT strong) AS strong_values, bool_or(shipping) AS shipping
-            FROM keys WHERE key IS NOT NULL
+            FROM keys SEMI JOIN repeated USING (kind, key)
             GROUP BY kind, key HAVING count(DISTINCT person) > 1
             ORDER BY kind, key
         """).fetchall()
@@ -158,8 +199,9 @@ def exact_groups(data: VetData, keys: pa.Table) -> tuple[list[Group], dict[str, 
     return groups, ignored
 
 
-def _pair_groups(kind: str, n: int, i: np.ndarray, j: np.ndarray, measure: np.ndarray, worst: str
-                 ) -> list[Group]:
+def _pair_groups(
+    kind: str, n: int, i: np.ndarray, j: np.ndarray, measure: np.ndarray, worst: str
+) -> list[Group]:
     """Near pairs of one kind merged into groups (one per connected set), each with its worst measure."""
     if not len(i):
         return []
@@ -175,18 +217,24 @@ def _pair_groups(kind: str, n: int, i: np.ndarray, j: np.ndarray, measure: np.nd
 
 def photo_groups(data: VetData) -> tuple[list[Group], int]:
     people = data.people
-    values, present = hashes_for(people.column("photo_hash").to_pylist(), people.column("photo_path").to_pylist(),
-                                 people.column("_record").to_pylist(), people.column("_source").to_pylist())
+    values, present = hashes_for(
+        people.column("photo_hash").to_pylist(),
+        people.column("photo_path").to_pylist(),
+        people.column("_record").to_pylist(),
+        people.column("_source").to_pylist(),
+    )
     idx = np.flatnonzero(present)
-    i, j, dist, skipped = hamming.near_pairs(values[idx], data.config.photo_max_distance,
-                                             max_bucket=data.config.max_group)
+    i, j, dist, skipped = hamming.near_pairs(
+        values[idx], data.config.photo_max_distance, max_bucket=data.config.max_group
+    )
     return _pair_groups("photo", people.num_rows, idx[i], idx[j], dist.astype(float), "max"), len(skipped)
 
 
 def resume_groups(data: VetData) -> list[Group]:
     sigs, present = resumes.signatures(data.people.column("resume_text"))
-    i, j, sim = resumes.near_pairs(sigs, present, data.config.resume_min_similarity,
-                                   max_bucket=data.config.max_group)
+    i, j, sim = resumes.near_pairs(
+        sigs, present, data.config.resume_min_similarity, max_bucket=data.config.max_group
+    )
     return _pair_groups("resume", data.people.num_rows, i, j, sim, "min")
 
 
@@ -199,6 +247,9 @@ def link(data: VetData) -> Linkage:
     groups += photos + resume_groups(data)
     a = [np.full(len(g.members) - 1, g.members[0], dtype=np.int64) for g in groups]
     b = [np.asarray(g.members[1:], dtype=np.int64) for g in groups]
-    labels = components(data.people.num_rows, np.concatenate(a) if a else np.empty(0, np.int64),
-                        np.concatenate(b) if b else np.empty(0, np.int64))
+    labels = components(
+        data.people.num_rows,
+        np.concatenate(a) if a else np.empty(0, np.int64),
+        np.concatenate(b) if b else np.empty(0, np.int64),
+    )
     return Linkage(groups, labels, ignored)

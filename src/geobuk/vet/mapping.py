@@ -94,8 +94,11 @@ class Mapping:
         renamed = self.renames.get(kind, {})
         for name, source in renamed.items():
             if source not in header:
-                raise InputError(path, f"the mapping names column {source!r} for {name}, but the file has "
-                                 f"no such column (it has: {', '.join(header)})")
+                raise InputError(
+                    path,
+                    f"the mapping names column {source!r} for {name}, but the file has "
+                    f"no such column (it has: {', '.join(header)})",
+                )
             found[name] = source
         taken = set(found.values())
         for name, aliases in canonical.items():
@@ -109,8 +112,10 @@ class Mapping:
                     break
         for name in REQUIRED[kind]:
             if name not in found:
-                raise InputError(path, f"no {name} column (looked for {', '.join(canonical[name])}; "
-                                 "a mapping file can name it)")
+                raise InputError(
+                    path,
+                    f"no {name} column (looked for {', '.join(canonical[name])}; a mapping file can name it)",
+                )
         return found
 
 
@@ -132,7 +137,9 @@ def load_mapping(path: Path | None) -> Mapping:
             raise InputError(path, f"{kind}: expected field: column pairs")
         for name, column in columns.items():
             if name not in CANONICAL[kind]:
-                raise InputError(path, f"{kind}: unknown field {name!r} (known: {', '.join(CANONICAL[kind])})")
+                raise InputError(
+                    path, f"{kind}: unknown field {name!r} (known: {', '.join(CANONICAL[kind])})"
+                )
             if not isinstance(column, str) or not column:
                 raise InputError(path, f"{kind}.{name}: expected a column name")
         renames[kind] = {str(k): str(v) for k, v in columns.items()}

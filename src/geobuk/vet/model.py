@@ -44,8 +44,14 @@ class Flag:
         return [ADVISORIES[key].to_dict() for key in FLAGS[self.code].sources]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "title": self.title, "weight": self.weight, "evidence": self.detail(),
-                "details": self.evidence, "source": self.sources()}
+        return {
+            "code": self.code,
+            "title": self.title,
+            "weight": self.weight,
+            "evidence": self.detail(),
+            "details": self.evidence,
+            "source": self.sources(),
+        }
 
 
 @dataclass
@@ -75,8 +81,14 @@ class PersonResult:
     flagged: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"person_id": self.person_id, "name": self.name, "score": self.score, "flagged": self.flagged,
-                "cluster_id": self.cluster_id, "flags": [f.to_dict() for f in self.flags]}
+        return {
+            "person_id": self.person_id,
+            "name": self.name,
+            "score": self.score,
+            "flagged": self.flagged,
+            "cluster_id": self.cluster_id,
+            "flags": [f.to_dict() for f in self.flags],
+        }
 
 
 @dataclass
@@ -89,8 +101,14 @@ class ClusterResult:
     flagged: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"cluster_id": self.cluster_id, "score": self.score, "flagged": self.flagged,
-                "people": self.people, "flags": self.flag_codes, "links": [x.to_dict() for x in self.links]}
+        return {
+            "cluster_id": self.cluster_id,
+            "score": self.score,
+            "flagged": self.flagged,
+            "people": self.people,
+            "flags": self.flag_codes,
+            "links": [x.to_dict() for x in self.links],
+        }
 
 
 @dataclass

@@ -20,12 +20,39 @@ Column = pa.Array | pa.ChunkedArray
 
 #: Address words and their usual abbreviation (USPS Publication 28 style), applied after lower-casing.
 ADDRESS_WORDS = {
-    "street": "st", "avenue": "ave", "av": "ave", "road": "rd", "drive": "dr", "boulevard": "blvd",
-    "lane": "ln", "court": "ct", "place": "pl", "terrace": "ter", "highway": "hwy", "parkway": "pkwy",
-    "circle": "cir", "square": "sq", "trail": "trl", "mount": "mt", "fort": "ft", "saint": "st",
-    "north": "n", "south": "s", "east": "e", "west": "w", "northeast": "ne", "northwest": "nw",
-    "southeast": "se", "southwest": "sw", "apartment": "unit", "apt": "unit", "suite": "unit",
-    "ste": "unit", "number": "unit", "no": "unit", "floor": "fl",
+    "street": "st",
+    "avenue": "ave",
+    "av": "ave",
+    "road": "rd",
+    "drive": "dr",
+    "boulevard": "blvd",
+    "lane": "ln",
+    "court": "ct",
+    "place": "pl",
+    "terrace": "ter",
+    "highway": "hwy",
+    "parkway": "pkwy",
+    "circle": "cir",
+    "square": "sq",
+    "trail": "trl",
+    "mount": "mt",
+    "fort": "ft",
+    "saint": "st",
+    "north": "n",
+    "south": "s",
+    "east": "e",
+    "west": "w",
+    "northeast": "ne",
+    "northwest": "nw",
+    "southeast": "se",
+    "southwest": "sw",
+    "apartment": "unit",
+    "apt": "unit",
+    "suite": "unit",
+    "ste": "unit",
+    "number": "unit",
+    "no": "unit",
+    "floor": "fl",
 }
 #: Country names that trail an address and carry nothing once the country column exists.
 _TRAILING_COUNTRY = r"\s+(?:usa|us|united states(?: of america)?|uk|united kingdom)$"
@@ -115,7 +142,9 @@ def split_list(values: Column, separators: str = r"[;|,/]") -> tuple[pa.Array, p
 
 
 def phone_key(values: Column, countries: Column) -> pa.Array:
-    """E.164 digits without the ``+``: ``(212) 555-0123`` in the US and ``+1 212 555 0123`` -> ``12125550123``.
+    """E.164 digits without the ``+``.
+
+    ``(212) 555-0123`` in the US and ``+1 212 555 0123`` both give ``12125550123``.
 
     A number written without a country code takes the calling code of the person's country, after
     dropping a national trunk ``0`` (``07700 900123`` in GB -> ``447700900123``). Extensions are
@@ -123,19 +152,24 @@ def phone_key(values: Column, countries: Column) -> pa.Array:
     """
     s = pc.utf8_lower(_nonblank(values))
     s = pc.replace_substring_regex(s, r"(?:x|ext\.?|extension)\s*\d+\s*$", "")
-    international = pc.or_(pc.starts_with(pc.utf8_trim_whitespace(s), "+"),
-                           pc.starts_with(pc.utf8_trim_whitespace(s), "00"))
+    international = pc.or_(
+        pc.starts_with(pc.utf8_trim_whitespace(s), "+"), pc.starts_with(pc.utf8_trim_whitespace(s), "00")
+    )
     digits = pc.replace_substring_regex(s, r"\D", "")
-    digits = pc.if_else(pc.starts_with(pc.utf8_trim_whitespace(s), "00"), pc.utf8_slice_codeunits(digits, 2),
-                        digits)
+    digits = pc.if_else(
+        pc.starts_with(pc.utf8_trim_whitespace(s), "00"), pc.utf8_slice_codeunits(digits, 2), digits
+    )
     countries = countries.combine_chunks() if isinstance(countries, pa.ChunkedArray) else countries
     unique = pc.unique(countries).to_pylist()
-    codes = pc.take(pa.array([calling_code(c or "") for c in unique], pa.string()),
-                    pc.index_in(countries, pa.array(unique, pa.string())))
+    codes = pc.take(
+        pa.array([calling_code(c or "") for c in unique], pa.string()),
+        pc.index_in(countries, pa.array(unique, pa.string())),
+    )
     national = pc.replace_substring_regex(digits, r"^0", "")
     # North American numbers are often written with their "1" but no "+": 1 212 555 0123.
-    already = pc.and_(pc.and_(pc.equal(codes, "1"), pc.starts_with(digits, "1")),
-                      pc.equal(pc.utf8_length(digits), 11))
+    already = pc.and_(
+        pc.and_(pc.equal(codes, "1"), pc.starts_with(digits, "1")), pc.equal(pc.utf8_length(digits), 11)
+    )
     local = pc.if_else(already, digits, pc.binary_join_element_wise(codes, national, ""))
     key = pc.if_else(international, digits, local)
     return pc.if_else(pc.less(pc.utf8_length(key), 7), pa.scalar(None, pa.string()), key)
@@ -151,7 +185,10 @@ def payment_key(values: Column) -> pa.Array:
 
 
 def profile_key(values: Column, site: str) -> pa.Array:
-    """A GitHub or LinkedIn handle out of a URL or ``@handle``: ``https://github.com/Dev0917/`` -> ``dev0917``."""
+    """A GitHub or LinkedIn handle out of a URL or ``@handle``.
+
+    ``https://github.com/Dev0917/`` gives ``dev0917``.
+    """
     s = pc.utf8_lower(pc.utf8_trim_whitespace(_nonblank(values)))
     if site == "linkedin":
         s = pc.replace_substring_regex(s, r"^(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/(?:in|pub)/", "")

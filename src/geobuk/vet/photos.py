@@ -22,8 +22,9 @@ def photo_hash(path: Path) -> int:
         return int(str(imagehash.phash(image)), 16)
 
 
-def hashes_for(people_hashes: list[str], photo_paths: list[str], records: list[int], sources: list[str]
-               ) -> tuple[np.ndarray, np.ndarray]:
+def hashes_for(
+    people_hashes: list[str], photo_paths: list[str], records: list[int], sources: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
     """Each person's photo hash (given as hex, else computed from the photo file) and whether they have one.
 
     A relative photo path is relative to the people file's folder. A photo that cannot be read is an
@@ -43,8 +44,11 @@ def hashes_for(people_hashes: list[str], photo_paths: list[str], records: list[i
             try:
                 values[i] = np.uint64(photo_hash(path))
             except (OSError, ValueError, UnidentifiedImageError) as exc:
-                raise InputError(sources[i], f"photo {photo_paths[i]!r} cannot be read: "
-                                 f"{getattr(exc, 'strerror', None) or exc}", index=records[i], what="row"
-                                 ) from None
+                raise InputError(
+                    sources[i],
+                    f"photo {photo_paths[i]!r} cannot be read: {getattr(exc, 'strerror', None) or exc}",
+                    index=records[i],
+                    what="row",
+                ) from None
             present[i] = True
     return values, present

@@ -18,10 +18,23 @@ from geobuk.vet.model import VetResult
 
 #: Evidence fields holding identifiers -> the label their tokens carry.
 IDENTIFIER_FIELDS = {
-    "people": "person", "person": "person", "name": "name", "holder": "name", "phone": "phone",
-    "phones": "phone", "email": "email", "value": "id", "home_address": "address",
-    "shipping_address": "address", "account": "account", "hostname": "host", "ips": "ip", "ip": "ip",
-    "session": "session", "github": "profile", "linkedin": "profile",
+    "people": "person",
+    "person": "person",
+    "name": "name",
+    "holder": "name",
+    "phone": "phone",
+    "phones": "phone",
+    "email": "email",
+    "value": "id",
+    "home_address": "address",
+    "shipping_address": "address",
+    "account": "account",
+    "hostname": "host",
+    "ips": "ip",
+    "ip": "ip",
+    "session": "session",
+    "github": "profile",
+    "linkedin": "profile",
 }
 META_KEY = "vet_pseudonym_key"
 

@@ -46,19 +46,46 @@ def findings(result: VetResult, config: VetConfig, source: str | None) -> list[V
         if not person.flags:
             continue
         top = person.flags[0].title
-        out.append(VetFinding("vet-person", "vet:person", f"score {person.score}: {top}",
-                              level(person.score, config), ACTOR if person.flagged else None, source,
-                              person.person_id, None, None, person.to_dict()))
+        out.append(
+            VetFinding(
+                "vet-person",
+                "vet:person",
+                f"score {person.score}: {top}",
+                level(person.score, config),
+                ACTOR if person.flagged else None,
+                source,
+                person.person_id,
+                None,
+                None,
+                person.to_dict(),
+            )
+        )
     for cluster in result.clusters:
-        out.append(VetFinding("vet-cluster", "vet:cluster",
-                              f"score {cluster.score}: {len(cluster.people)} linked people",
-                              level(cluster.score, config), ACTOR if cluster.flagged else None, source,
-                              cluster.cluster_id, None, None, cluster.to_dict()))
+        out.append(
+            VetFinding(
+                "vet-cluster",
+                "vet:cluster",
+                f"score {cluster.score}: {len(cluster.people)} linked people",
+                level(cluster.score, config),
+                ACTOR if cluster.flagged else None,
+                source,
+                cluster.cluster_id,
+                None,
+                None,
+                cluster.to_dict(),
+            )
+        )
     return out
 
 
 def save(store: Store, result: VetResult, config: VetConfig, *, parameters: dict, source: str | None) -> str:
     """Store the run and its findings in one transaction; return the run id."""
     summary = {k: v for k, v in result.summary.items()} | {"redacted": result.redacted}
-    return save_run(store, findings(result, config, source), parameters=parameters, summary=summary,
-                    seconds=result.seconds, stage="vet")
+    return save_run(
+        store,
+        findings(result, config, source),
+        parameters=parameters,
+        summary=summary,
+        seconds=result.seconds,
+        stage="vet",
+    )

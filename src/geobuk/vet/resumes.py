@@ -34,6 +34,7 @@ ROWS = BINS // BANDS
 SHINGLE = 3
 EMPTY = np.uint32(0xFFFFFFFF)
 _PUNCTUATION = ".,;:!?()[]{}\"'`*-/\\|<>"
+_ODD = tuple(np.uint64(v) for v in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9))
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 
@@ -45,10 +46,6 @@ def _mix(x: np.ndarray) -> np.ndarray:
     x = x ^ (x >> np.uint64(27))
     x = x * _M2
     return x ^ (x >> np.uint64(31))
-
-
-def _rotl(x: np.ndarray, r: int) -> np.ndarray:
-    return (x << np.uint64(r)) | (x >> np.uint64(64 - r))
 
 
 class WordHasher:
@@ -76,32 +73,31 @@ def signatures(texts: pa.Array | pa.ChunkedArray, *, chunk: int = 100_000) -> tu
     sigs = np.full((n, BINS), EMPTY, dtype=np.uint32)
     hasher = WordHasher()
     for start in range(0, n, chunk):
-        _chunk_signatures(texts.slice(start, chunk), sigs[start:start + chunk], hasher)
+        _chunk_signatures(texts.slice(start, chunk), sigs[start : start + chunk], hasher)
     present = sigs[:, 0] != EMPTY
     return sigs, present
 
 
 def _chunk_signatures(texts: pa.Array, out: np.ndarray, hasher: WordHasher) -> None:
+    # Punctuation-only tokens become "" and stay in place: cheaper than filtering them out, and the
+    # same text always gives the same 3-grams.
     lists = pc.utf8_split_whitespace(pc.utf8_lower(texts.fill_null("")))
     flat = pc.utf8_trim(pc.list_flatten(lists), _PUNCTUATION)
-    parent = pc.list_parent_indices(lists)
-    keep = pc.greater(pc.utf8_length(flat), 0)
-    flat, parent = pc.filter(flat, keep), np.asarray(pc.filter(parent, keep))
+    parent = np.asarray(pc.list_parent_indices(lists))
     if len(flat) < SHINGLE:
         return
-    encoded = pc.dictionary_encode(flat).combine_chunks() if isinstance(flat, pa.ChunkedArray) \
-        else pc.dictionary_encode(flat)
+    encoded = pc.dictionary_encode(flat)
     words = hasher(encoded.dictionary.to_pylist())[np.asarray(encoded.indices)]
-    same_doc = parent[:-(SHINGLE - 1)] == parent[SHINGLE - 1:]
-    h = words[:len(words) - SHINGLE + 1].copy()
+    last = len(words) - SHINGLE + 1
+    same_doc = parent[:last] == parent[SHINGLE - 1 :]
+    h = words[:last] * _ODD[0]  # an order-dependent combination of the words (wrapping arithmetic)
     for k in range(1, SHINGLE):
-        h ^= _rotl(words[k:len(words) - SHINGLE + 1 + k], 21 * k)
+        h += words[k : last + k] * _ODD[k]
     h = _mix(h)[same_doc]
-    doc = parent[:len(parent) - SHINGLE + 1][same_doc].astype(np.int64)
-    bins = ((h >> np.uint64(32)) % np.uint64(BINS)).astype(np.int64)  # high half picks the bin
+    doc = parent[:last][same_doc].astype(np.int64)
+    bins = (((h >> np.uint64(32)) * np.uint64(BINS)) >> np.uint64(32)).astype(np.int64)  # high half: bin
     values = (h & np.uint64(0xFFFFFFFE)).astype(np.uint32)  # low half is the value; never EMPTY
-    flat_out = out.reshape(-1)
-    np.minimum.at(flat_out, doc * BINS + bins, values)
+    np.minimum.at(out.reshape(-1), doc * BINS + bins, values)
     _densify(out)
 
 
@@ -134,13 +130,14 @@ def similarity(sigs: np.ndarray, i: np.ndarray, j: np.ndarray, *, chunk: int = 1
     """Estimated Jaccard similarity of pairs (share of equal signature bins), a chunk of pairs at a time."""
     out = np.empty(len(i), dtype=np.float64)
     for start in range(0, len(i), chunk):
-        a, b = i[start:start + chunk], j[start:start + chunk]
-        out[start:start + chunk] = np.count_nonzero(sigs[a] == sigs[b], axis=1) / BINS
+        a, b = i[start : start + chunk], j[start : start + chunk]
+        out[start : start + chunk] = np.count_nonzero(sigs[a] == sigs[b], axis=1) / BINS
     return out
 
 
-def near_pairs(sigs: np.ndarray, present: np.ndarray, min_similarity: float, *, max_bucket: int = 50
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def near_pairs(
+    sigs: np.ndarray, present: np.ndarray, min_similarity: float, *, max_bucket: int = 50
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(i, j, similarity) with i < j for resumes at least ``min_similarity`` alike.
 
     A band bucket holding more than ``max_bucket`` resumes (one template sent by a whole team) is

@@ -35,13 +35,18 @@ def indicators_of(store: Store | None) -> IndicatorIndex | None:
     ids = pc.unique(table.column("indicator_id")).to_pylist()
     docs = store.get_many(ids)
     labels = []
-    for oid, name, value in zip(table.column("indicator_id").to_pylist(), table.column("name").to_pylist(),
-                                table.column("value").to_pylist(), strict=True):
+    for oid, name, value in zip(
+        table.column("indicator_id").to_pylist(),
+        table.column("name").to_pylist(),
+        table.column("value").to_pylist(),
+        strict=True,
+    ):
         description = (docs.get(oid) or {}).get("description") or ""
         parts = [p for p in (name if name and name != value else "", description) if p]
         labels.append(": ".join(parts) or value)
-    return IndicatorIndex.from_table(table.set_column(table.schema.get_field_index("name"), "name",
-                                                      pa.array(labels, pa.string())))
+    return IndicatorIndex.from_table(
+        table.set_column(table.schema.get_field_index("name"), "name", pa.array(labels, pa.string()))
+    )
 
 
 def vet_data(data: VetData, step: Step = lambda _: None) -> VetResult:
@@ -56,28 +61,47 @@ def vet_data(data: VetData, step: Step = lambda _: None) -> VetResult:
     unmatched = int(pc.sum(pc.equal(data.signins.column("person"), -1)).as_py() or 0)
     unmatched_devices = int(pc.sum(pc.equal(data.devices.column("person"), -1)).as_py() or 0)
     result.summary = {
-        "people": data.people.num_rows, "signins": data.signins.num_rows, "devices": data.devices.num_rows,
-        "links": len(linkage.groups), "clusters": len(result.clusters),
-        "flagged_people": len(result.flagged_people), "flagged_clusters": len(result.flagged_clusters),
-        "threshold": data.config.threshold, "cluster_threshold": data.config.cluster_threshold,
-        "home_country": data.home_country, "unmatched_signins": unmatched,
-        "unmatched_device_rows": unmatched_devices, "too_common": linkage.ignored,
+        "people": data.people.num_rows,
+        "signins": data.signins.num_rows,
+        "devices": data.devices.num_rows,
+        "links": len(linkage.groups),
+        "clusters": len(result.clusters),
+        "flagged_people": len(result.flagged_people),
+        "flagged_clusters": len(result.flagged_clusters),
+        "threshold": data.config.threshold,
+        "cluster_threshold": data.config.cluster_threshold,
+        "home_country": data.home_country,
+        "unmatched_signins": unmatched,
+        "unmatched_device_rows": unmatched_devices,
+        "too_common": linkage.ignored,
     }
     if unmatched:
-        result.notes.append(f"{unmatched:,} sign-ins name a user who is in no people file; they were not used")
+        result.notes.append(
+            f"{unmatched:,} sign-ins name a user who is in no people file; they were not used"
+        )
     if unmatched_devices:
-        result.notes.append(f"{unmatched_devices:,} device rows name a person_id in no people file; "
-                            "they were not used")
+        result.notes.append(
+            f"{unmatched_devices:,} device rows name a person_id in no people file; they were not used"
+        )
     for kind, count in sorted(linkage.ignored.items()):
-        result.notes.append(f"{count:,} {kind} value(s) shared by too many people to identify anyone "
-                            "(placeholders, offices, carrier NAT) were not used to link")
+        result.notes.append(
+            f"{count:,} {kind} value(s) shared by too many people to identify anyone "
+            "(placeholders, offices, carrier NAT) were not used to link"
+        )
     result.seconds = time.perf_counter() - start
     return result
 
 
-def vet(people: list[Path], signins: list[Path] = (), devices: list[Path] = (), *,
-        mapping: Mapping | None = None, config: VetConfig | None = None, store: Store | None = None,
-        step: Step = lambda _: None) -> VetResult:
+def vet(
+    people: list[Path],
+    signins: list[Path] = (),
+    devices: list[Path] = (),
+    *,
+    mapping: Mapping | None = None,
+    config: VetConfig | None = None,
+    store: Store | None = None,
+    step: Step = lambda _: None,
+) -> VetResult:
     """Vet the people files against the sign-in and device files (and the store's indicators)."""
     start = time.perf_counter()
     config = config or VetConfig()
@@ -88,7 +112,19 @@ def vet(people: list[Path], signins: list[Path] = (), devices: list[Path] = (), 
     return result
 
 
-def vet_data_from(people: list[Path], signins: list[Path], devices: list[Path], mapping: Mapping,
-                  config: VetConfig, store: Store | None) -> VetData:
-    return data_module.load([Path(p) for p in people], [Path(p) for p in signins], [Path(p) for p in devices],
-                         mapping, config, indicators_of(store))
+def vet_data_from(
+    people: list[Path],
+    signins: list[Path],
+    devices: list[Path],
+    mapping: Mapping,
+    config: VetConfig,
+    store: Store | None,
+) -> VetData:
+    return data_module.load(
+        [Path(p) for p in people],
+        [Path(p) for p in signins],
+        [Path(p) for p in devices],
+        mapping,
+        config,
+        indicators_of(store),
+    )

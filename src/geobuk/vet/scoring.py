@@ -46,8 +46,11 @@ def build(data: VetData, linkage: Linkage, flags: dict[int, list[Flag]]) -> VetR
     links: dict[int, list[Link]] = defaultdict(list)
     for group in linkage.groups:
         links[int(linkage.labels[group.members[0]])].append(
-            Link(group.kind, group.value, [ids[m] for m in group.members], group.measure))
-    clusters: list[tuple[int, list[int]]] = [(label, people) for label, people in members.items() if len(people) > 1]
+            Link(group.kind, group.value, [ids[m] for m in group.members], group.measure)
+        )
+    clusters: list[tuple[int, list[int]]] = [
+        (label, people) for label, people in members.items() if len(people) > 1
+    ]
     cluster_rows = []
     for label, people in clusters:
         combined = [f for p in people for f in flags.get(p, [])]
@@ -62,14 +65,24 @@ def build(data: VetData, linkage: Linkage, flags: dict[int, list[Flag]]) -> VetR
         for p in people:
             cluster_of[p] = cid
         ordered = sorted(people, key=lambda p: (-score(flags.get(p, [])), ids[p]))
-        cluster_results.append(ClusterResult(cid, [ids[p] for p in ordered], value,
-                                             sorted(links[label], key=lambda x: (x.kind, x.people)), codes,
-                                             value >= config.cluster_threshold))
+        cluster_results.append(
+            ClusterResult(
+                cid,
+                [ids[p] for p in ordered],
+                value,
+                sorted(links[label], key=lambda x: (x.kind, x.people)),
+                codes,
+                value >= config.cluster_threshold,
+            )
+        )
     people_results = []
     for person in range(data.people.num_rows):
         own = sorted(flags.get(person, []), key=lambda f: (-f.weight, f.code))
         value = score(own)
-        people_results.append(PersonResult(ids[person], names[person], value, own, cluster_of.get(person),
-                                           value >= config.threshold))
+        people_results.append(
+            PersonResult(
+                ids[person], names[person], value, own, cluster_of.get(person), value >= config.threshold
+            )
+        )
     people_results.sort(key=lambda p: (-p.score, p.person_id))
     return VetResult(people_results, cluster_results)

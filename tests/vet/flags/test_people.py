@@ -10,16 +10,28 @@ def codes(data):
 
 
 def test_each_hr_flag(data_for, person):
-    rows = [person("E1", shipping_address="1 Farm Lane, Miami, FL 33101"),
-            person("E2", phone_type="nonFixedVoip"), person("E3", phone="+44 56 0123 4567", country="GB"),
-            person("E4", phone="+1 212 555 0001; +1 212 555 0002; +1 212 555 0003"),
-            person("E5", education_country="SG"), person("E6", camera_refused="yes"),
-            person("E7", payment_account="TJCnKsPa7y5okkXvQAidZBzqx3QyQ6sxMW"),
-            person("E8", full_name="Ann Lee", payment_holder="Joe Bloggs"), person("E9")]
+    rows = [
+        person("E1", shipping_address="1 Farm Lane, Miami, FL 33101"),
+        person("E2", phone_type="nonFixedVoip"),
+        person("E3", phone="+44 56 0123 4567", country="GB"),
+        person("E4", phone="+1 212 555 0001; +1 212 555 0002; +1 212 555 0003"),
+        person("E5", education_country="SG"),
+        person("E6", camera_refused="yes"),
+        person("E7", payment_account="TJCnKsPa7y5okkXvQAidZBzqx3QyQ6sxMW"),
+        person("E8", full_name="Ann Lee", payment_holder="Joe Bloggs"),
+        person("E9"),
+    ]
     found = codes(data_for(rows))
-    assert found == {(0, "shipping_differs"), (1, "voip_phone"), (2, "voip_phone"), (3, "phone_changes"),
-                     (4, "education_abroad"), (5, "camera_refused"), (6, "crypto_payment"),
-                     (7, "third_party_payment")}
+    assert found == {
+        (0, "shipping_differs"),
+        (1, "voip_phone"),
+        (2, "voip_phone"),
+        (3, "phone_changes"),
+        (4, "education_abroad"),
+        (5, "camera_refused"),
+        (6, "crypto_payment"),
+        (7, "third_party_payment"),
+    }
 
 
 def test_same_address_spelled_differently_is_no_flag(data_for, person):

@@ -13,8 +13,10 @@ from geobuk.vet.readers import read_all
 
 def test_csv_reads_canonical_columns_with_header_aliases(tmp_path):
     path = tmp_path / "hr.csv"
-    path.write_text("Employee ID,Legal Name,Personal Email,Camera Refused\nE1,Ann Lee,ann@x.example,YES\n"
-                    "E2,Bo Kim,bo@x.example,\n")
+    path.write_text(
+        "Employee ID,Legal Name,Personal Email,Camera Refused\nE1,Ann Lee,ann@x.example,YES\n"
+        "E2,Bo Kim,bo@x.example,\n"
+    )
     table = read_all("people", [path], Mapping())
     assert table.column("person_id").to_pylist() == ["E1", "E2"]
     assert table.column("full_name").to_pylist() == ["Ann Lee", "Bo Kim"]
@@ -26,7 +28,9 @@ def test_mapping_renames_a_column(tmp_path):
     path = tmp_path / "hr.csv"
     path.write_text("EmpNo,Nom\nE1,Ann\n")
     table = read_all("people", [path], Mapping({"people": {"person_id": "EmpNo", "full_name": "Nom"}}))
-    assert table.column("person_id").to_pylist() == ["E1"] and table.column("full_name").to_pylist() == ["Ann"]
+    assert table.column("person_id").to_pylist() == ["E1"] and table.column("full_name").to_pylist() == [
+        "Ann"
+    ]
 
 
 def test_json_people(tmp_path):
@@ -36,15 +40,18 @@ def test_json_people(tmp_path):
     assert table.column("email").to_pylist() == ["a@b.example"]
 
 
-@pytest.mark.parametrize(("text", "message", "index"), [
-    ("name,email\nAnn,a@b.example\n", "no person_id column", None),
-    ("person_id,name\nE1,Ann\n,Bo\n", "no person_id", 3),
-    ("person_id,name\nE1,Ann\nE1,Bo\n", "also on row 2", 3),
-    ("person_id,camera_refused\nE1,maybe\n", "camera_refused must be yes or no", 2),
-    ("person_id,photo_hash\nE1,xyz\n", "photo_hash must be 16 hex digits", 2),
-    ("person_id,name\nE1,Ann\nE2,Bo,extra\n", "expected 2 fields, found 3", 3),
-    ("", "empty", None),
-])
+@pytest.mark.parametrize(
+    ("text", "message", "index"),
+    [
+        ("name,email\nAnn,a@b.example\n", "no person_id column", None),
+        ("person_id,name\nE1,Ann\n,Bo\n", "no person_id", 3),
+        ("person_id,name\nE1,Ann\nE1,Bo\n", "also on row 2", 3),
+        ("person_id,camera_refused\nE1,maybe\n", "camera_refused must be yes or no", 2),
+        ("person_id,photo_hash\nE1,xyz\n", "photo_hash must be 16 hex digits", 2),
+        ("person_id,name\nE1,Ann\nE2,Bo,extra\n", "expected 2 fields, found 3", 3),
+        ("", "empty", None),
+    ],
+)
 def test_broken_csv_names_the_file_and_row(tmp_path, text, message, index):
     path = tmp_path / "bad.csv"
     path.write_text(text)

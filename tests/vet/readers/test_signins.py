@@ -11,16 +11,29 @@ from geobuk.errors import InputError
 from geobuk.vet.mapping import Mapping
 from geobuk.vet.readers import read_all, reader_for
 
-ENTRA = {"userPrincipalName": "Ann@Corp.example", "createdDateTime": "2025-03-03T14:00:00Z",
-         "ipAddress": "192.0.2.1", "clientAppUsed": "Browser", "userAgent": "Mozilla/5.0",
-         "deviceDetail": {"deviceId": "dev-1"}, "status": {"errorCode": 0},
-         "location": {"countryOrRegion": "US", "geoCoordinates": {"latitude": 40.7, "longitude": -74.0}}}
-OKTA = {"published": "2025-03-03T14:00:00.123Z", "eventType": "user.session.start",
-        "actor": {"alternateId": "bo@corp.example", "type": "User"},
-        "client": {"ipAddress": "198.51.100.9", "userAgent": {"rawUserAgent": "curl"},
-                   "geographicalContext": {"country": "Russian Federation"}},
-        "securityContext": {"asNumber": 9009, "isProxy": True},
-        "authenticationContext": {"externalSessionId": "s-1"}, "outcome": {"result": "SUCCESS"}}
+ENTRA = {
+    "userPrincipalName": "Ann@Corp.example",
+    "createdDateTime": "2025-03-03T14:00:00Z",
+    "ipAddress": "192.0.2.1",
+    "clientAppUsed": "Browser",
+    "userAgent": "Mozilla/5.0",
+    "deviceDetail": {"deviceId": "dev-1"},
+    "status": {"errorCode": 0},
+    "location": {"countryOrRegion": "US", "geoCoordinates": {"latitude": 40.7, "longitude": -74.0}},
+}
+OKTA = {
+    "published": "2025-03-03T14:00:00.123Z",
+    "eventType": "user.session.start",
+    "actor": {"alternateId": "bo@corp.example", "type": "User"},
+    "client": {
+        "ipAddress": "198.51.100.9",
+        "userAgent": {"rawUserAgent": "curl"},
+        "geographicalContext": {"country": "Russian Federation"},
+    },
+    "securityContext": {"asNumber": 9009, "isProxy": True},
+    "authenticationContext": {"externalSessionId": "s-1"},
+    "outcome": {"result": "SUCCESS"},
+}
 
 
 def test_entra_fields_and_failed_sign_ins_left_out(tmp_path):
@@ -47,18 +60,23 @@ def test_okta_country_names_proxy_and_session(tmp_path):
 
 def test_generic_csv(tmp_path):
     path = tmp_path / "s.csv"
-    path.write_text("user,time,ip,country,asn,device_id,user_agent\nE1,2025-03-03 14:00:00,192.0.2.1,"
-                    "United States,AS7922,d1,ua\n")
+    path.write_text(
+        "user,time,ip,country,asn,device_id,user_agent\nE1,2025-03-03 14:00:00,192.0.2.1,"
+        "United States,AS7922,d1,ua\n"
+    )
     row = read_all("signins", [path], Mapping()).to_pylist()[0]
     assert row["user"] == "e1" and row["asn"] == "7922" and row["country"] == "US"
     assert row["time"] == datetime(2025, 3, 3, 14, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("text", "message", "index"), [
-    ("user,time\nE1,yesterday\n", "is not an ISO 8601 date", 2),
-    ("user,time\nE1,2025-03-03T00:00:00Z\n,2025-03-03T00:00:00Z\n", "no user", 3),
-    ("user,ip\nE1,1.2.3.4\n", "no time column", None),
-])
+@pytest.mark.parametrize(
+    ("text", "message", "index"),
+    [
+        ("user,time\nE1,yesterday\n", "is not an ISO 8601 date", 2),
+        ("user,time\nE1,2025-03-03T00:00:00Z\n,2025-03-03T00:00:00Z\n", "no user", 3),
+        ("user,ip\nE1,1.2.3.4\n", "no time column", None),
+    ],
+)
 def test_bad_sign_ins(tmp_path, text, message, index):
     path = tmp_path / "s.csv"
     path.write_text(text)

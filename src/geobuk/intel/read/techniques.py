@@ -42,8 +42,8 @@ from geobuk.intel.read.techniques_semantic import Prototypes, embed
 from geobuk.intel.read.techniques_sentences import sentence_spans
 
 #: A described technique is reported from this score up (0..1). Chosen on ATT&CK's procedure
-#: examples as the point where precision and recall are about equal; see eval/tram_eval.py.
-DEFAULT_THRESHOLD = 0.5
+#: examples (``eval/tram_eval.py fit``): near the best F1 there, with precision a little above recall.
+DEFAULT_THRESHOLD = 0.35
 MAX_PER_SENTENCE = 3
 #: Techniques per sentence whose features are scored, besides those a cue or hint points to.
 CANDIDATES = 8
@@ -52,12 +52,17 @@ PROCEDURE_TOP = 3
 #: Sentences shorter than this (characters) are headings or table cells: cues only, no semantics.
 MIN_SEMANTIC_CHARS = 25
 
+#: Nearest procedure examples that vote (see ``Prototypes.votes``).
+NEIGHBOURS = 10
+
 #: Feature order of ``WEIGHTS``: bias, geobuk similarity, its gap to the sentence's best, cue, hint,
-#: description similarity, procedure similarity, its gap to the sentence's best.
-FEATURES = ("bias", "geobuk", "geobuk_gap", "cue", "hint", "description", "procedure", "procedure_gap")
+#: description similarity, procedure similarity, its gap to the sentence's best, procedure vote.
+FEATURES = ("bias", "geobuk", "geobuk_gap", "cue", "hint", "description", "procedure", "procedure_gap",
+            "procedure_vote")
 WEIGHTS = {
-    "shipped": np.array([-4.32, 6.74, 0.97, 1.76, 0.40, 0.00, 0.00, 0.00]),
-    "store": np.array([-4.83, 2.70, 1.14, 1.45, 0.19, 4.48, 2.24, 1.33]),
+    "shipped": np.array([-4.36, 6.79, 0.88, 1.84, 0.36, 0.00, 0.00, 0.00, 0.00]),
+    "descriptions": np.array([-4.92, 4.31, 0.91, 1.83, 0.40, 4.60, 0.00, 0.00, 0.00]),
+    "store": np.array([-4.76, 2.82, 0.00, 1.33, 0.05, 4.49, 0.67, 0.49, 3.30]),
 }
 
 
@@ -85,7 +90,8 @@ class TechniqueExtractor:
                 self.descriptions, self.procedures = store_banks(self.knowledge)
         self.ids = sorted(t.id for t in self.catalog.values() if not t.status)
         self.column = {tid: i for i, tid in enumerate(self.ids)}
-        self.weights = WEIGHTS["store" if self.procedures is not None else "shipped"]
+        self.weights = WEIGHTS["store" if self.procedures is not None
+                               else "descriptions" if self.descriptions is not None else "shipped"]
 
     # ------------------------------------------------------------------ public
     def extract(self, text: str, *, language: str | None = None) -> list[Fact]:
@@ -138,6 +144,7 @@ class TechniqueExtractor:
         geo = np.zeros((n, width), dtype=np.float32)
         desc = np.zeros((n, width), dtype=np.float32)
         proc = np.zeros((n, width), dtype=np.float32)
+        vote = np.zeros((n, width), dtype=np.float32)
         if sem:
             vectors = embed([sentences[i].span.text for i in sem])
             self._scatter(geo, sem, geobuk_bank(language), vectors)
@@ -145,11 +152,16 @@ class TechniqueExtractor:
                 self._scatter(desc, sem, self.descriptions, vectors)
             if self.procedures is not None:
                 self._scatter(proc, sem, self.procedures, vectors, top=PROCEDURE_TOP)
+                self._scatter(vote, sem, self.procedures, vectors, votes=NEIGHBOURS)
         out = []
+        embedded = set(sem)
         for i, sentence in enumerate(sentences):
-            cols = set(np.argpartition(-geo[i], CANDIDATES)[:CANDIDATES]) if i in sem else set()
-            if self.procedures is not None and i in sem:
+            cols = set(np.argpartition(-geo[i], CANDIDATES)[:CANDIDATES]) if i in embedded else set()
+            if self.descriptions is not None and i in embedded:
+                cols.update(np.argpartition(-desc[i], CANDIDATES)[:CANDIDATES])
+            if self.procedures is not None and i in embedded:
                 cols.update(np.argpartition(-proc[i], CANDIDATES)[:CANDIDATES])
+                cols.update(np.flatnonzero(vote[i]))
             cols.update(self.column[t] for t in sentence.cues if t in self.column)
             cols = sorted(cols)
             x = np.zeros((len(cols), len(FEATURES)))
@@ -159,6 +171,7 @@ class TechniqueExtractor:
             x[:, 5] = desc[i, cols]
             x[:, 6] = proc[i, cols]
             x[:, 7] = proc[i, cols] - proc[i].max()
+            x[:, 8] = vote[i, cols]
             tids = [self.ids[c] for c in cols]
             for row, tid in enumerate(tids):
                 cue, hint = sentence.cues.get(tid, (0, 0))
@@ -168,10 +181,10 @@ class TechniqueExtractor:
         return out
 
     def _scatter(self, into: np.ndarray, rows: list[int], bank: Prototypes, vectors: np.ndarray,
-                 top: int = 1) -> None:
+                 top: int = 1, votes: int = 0) -> None:
         cols = [self.column.get(tid, -1) for tid in bank.ids]
         keep = [j for j, c in enumerate(cols) if c >= 0]
-        best = bank.best(vectors, top=top)
+        best = bank.votes(vectors, k=votes) if votes else bank.best(vectors, top=top)
         into[np.ix_(rows, [cols[j] for j in keep])] = best[:, keep]
 
     # ------------------------------------------------------------------ text

@@ -10,7 +10,6 @@ names (shipped, always there), sentences of the ATT&CK descriptions and the proc
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -28,13 +27,6 @@ _VECTORS = "data/techniques_vectors.npz"
 DESCRIPTION_SENTENCES = 3
 #: Procedure examples kept per technique (the most common techniques have hundreds of near-copies).
 PROCEDURES_PER_TECHNIQUE = 200
-
-
-@dataclass
-class Banks:
-    geobuk: Prototypes
-    descriptions: Prototypes | None = None
-    procedures: Prototypes | None = None
 
 
 def name_text(technique: Technique, catalog: dict[str, Technique]) -> str:
@@ -84,7 +76,10 @@ def geobuk_bank(language: str | None = None) -> Prototypes:
 
 
 def description_texts(know: StoreKnowledge) -> list[tuple[str, str]]:
-    pairs = []
+    """First sentences of each description, and the names of techniques the package does not ship."""
+    shipped = shipped_catalog()
+    pairs = [(t.id, name_text(t, know.techniques)) for t in know.techniques.values()
+             if not t.status and t.id not in shipped]
     for tid, description in sorted(know.descriptions.items()):
         spans = list(sentence_spans(description))[:DESCRIPTION_SENTENCES]
         pairs.extend((tid, s.text) for s in spans if len(s.text) > 20)

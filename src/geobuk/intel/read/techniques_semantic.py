@@ -107,6 +107,27 @@ class Prototypes:
         offsets.append(len(order))
         return cls(ids, np.ascontiguousarray(vectors[order], dtype=np.float32), np.asarray(offsets))
 
+    def votes(self, sentences: np.ndarray, *, k: int = 10) -> np.ndarray:
+        """(sentences x techniques): each technique's share of a sentence's ``k`` nearest prototypes.
+
+        A nearest-neighbour vote: where many close procedure examples agree, the answer is safer
+        than one close example alone.
+        """
+        out = np.zeros((len(sentences), len(self.ids)), dtype=np.float32)
+        if not self.ids or len(sentences) == 0:
+            return out
+        owner = np.repeat(np.arange(len(self.ids)), np.diff(self.offsets))
+        k = min(k, len(self.vectors))
+        for start in range(0, len(sentences), 256):
+            sims = sentences[start:start + 256] @ self.vectors.T
+            near = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+            weight = np.maximum(np.take_along_axis(sims, near, axis=1), 0.0)
+            rows = np.repeat(np.arange(len(near)), k)
+            np.add.at(out[start:start + 256], (rows, owner[near].ravel()), weight.ravel())
+            total = out[start:start + 256].sum(axis=1, keepdims=True)
+            out[start:start + 256] /= np.where(total > 0, total, 1.0)
+        return out
+
     def best(self, sentences: np.ndarray, *, top: int = 1) -> np.ndarray:
         """(sentences x techniques): the mean of each technique's ``top`` best cosines per sentence."""
         if not self.ids or len(sentences) == 0:

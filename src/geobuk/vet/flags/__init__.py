@@ -14,7 +14,11 @@ def raise_flags(data: VetData, linkage: Linkage) -> dict[int, list[Flag]]:
     """Every flag of every person (by position in the people table), weighted by the config."""
     out: dict[int, list[Flag]] = {}
     sources: list[Iterator[tuple[int, Flag]]] = [
-        people.flags(data), signins.flags(data), devices.flags(data), links.flags(data, linkage)]
+        people.flags(data),
+        signins.flags(data),
+        devices.flags(data),
+        links.flags(data, linkage),
+    ]
     for source in sources:
         for person, flag in source:
             flag.weight = data.config.weight(flag.code)

@@ -17,12 +17,24 @@ from geobuk.vet.model import Flag
 
 #: Pattern in a software name -> the tool's name.
 REMOTE_ACCESS_TOOLS = {
-    r"anydesk": "AnyDesk", r"teamviewer": "TeamViewer", r"chrome remote desktop": "Chrome Remote Desktop",
-    r"rustdesk": "RustDesk", r"splashtop": "Splashtop", r"ammyy": "Ammyy Admin", r"supremo": "Supremo",
-    r"screenconnect|connectwise control": "ScreenConnect", r"logmein": "LogMeIn", r"remotepc": "RemotePC",
-    r"zoho assist": "Zoho Assist", r"dwagent|dwservice": "DWService", r"meshagent|meshcentral": "MeshCentral",
-    r"tightvnc|realvnc|ultravnc|tigervnc|vnc server": "VNC", r"netsupport": "NetSupport Manager",
-    r"parsec": "Parsec", r"getscreen": "Getscreen.me", r"remote utilities": "Remote Utilities",
+    r"anydesk": "AnyDesk",
+    r"teamviewer": "TeamViewer",
+    r"chrome remote desktop": "Chrome Remote Desktop",
+    r"rustdesk": "RustDesk",
+    r"splashtop": "Splashtop",
+    r"ammyy": "Ammyy Admin",
+    r"supremo": "Supremo",
+    r"screenconnect|connectwise control": "ScreenConnect",
+    r"logmein": "LogMeIn",
+    r"remotepc": "RemotePC",
+    r"zoho assist": "Zoho Assist",
+    r"dwagent|dwservice": "DWService",
+    r"meshagent|meshcentral": "MeshCentral",
+    r"tightvnc|realvnc|ultravnc|tigervnc|vnc server": "VNC",
+    r"netsupport": "NetSupport Manager",
+    r"parsec": "Parsec",
+    r"getscreen": "Getscreen.me",
+    r"remote utilities": "Remote Utilities",
 }
 _TOOL_RE = [(re.compile(p, re.IGNORECASE), name) for p, name in REMOTE_ACCESS_TOOLS.items()]
 #: IP-KVM products by name (USB product string or hostname).
@@ -60,8 +72,20 @@ def flags(data: VetData) -> Iterator[tuple[int, Flag]]:
         if (departments[person] or "").casefold() in allowed_departments or ids[person] in allowed_people:
             continue
         hosts = sorted({h for hs in found.values() for h in hs})
-        yield person, Flag("remote_access_tool", {"tools": sorted(found), "hostname": hosts},
-                           "{tools} installed on {hostname}")
+        yield (
+            person,
+            Flag(
+                "remote_access_tool",
+                {"tools": sorted(found), "hostname": hosts},
+                "{tools} installed on {hostname}",
+            ),
+        )
     for person, found in sorted(kvms.items()):
-        yield person, Flag("ip_kvm", {"devices": sorted({d for d, _ in found}),
-                                      "hostname": sorted({h for _, h in found})}, "{devices} on {hostname}")
+        yield (
+            person,
+            Flag(
+                "ip_kvm",
+                {"devices": sorted({d for d, _ in found}), "hostname": sorted({h for _, h in found})},
+                "{devices} on {hostname}",
+            ),
+        )

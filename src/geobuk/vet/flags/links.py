@@ -33,5 +33,7 @@ def flags(data: VetData, linkage: Linkage) -> Iterator[tuple[int, Flag]]:
             others = [ids[m] for m in group.members if m != member]
             evidence = {"value": group.value, "people": others}
             if group.measure is not None:
-                evidence["measure"] = round(group.measure, 2) if group.kind == "resume" else int(group.measure)
+                evidence["measure"] = (
+                    round(group.measure, 2) if group.kind == "resume" else int(group.measure)
+                )
             yield member, Flag(LINK_FLAGS[group.kind], evidence, TEMPLATES[group.kind])

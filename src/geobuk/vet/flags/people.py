@@ -32,8 +32,14 @@ def shipping_differs(data: VetData) -> Iterator[tuple[int, Flag]]:
     raw_home, raw_ship = data.column("home_address"), data.column("shipping_address")
     for i, (h, s) in enumerate(zip(home, ship, strict=True)):
         if h and s and h != s:
-            yield i, Flag("shipping_differs", {"shipping_address": raw_ship[i], "home_address": raw_home[i]},
-                          "laptop ships to {shipping_address}, not to the home address {home_address}")
+            yield (
+                i,
+                Flag(
+                    "shipping_differs",
+                    {"shipping_address": raw_ship[i], "home_address": raw_home[i]},
+                    "laptop ships to {shipping_address}, not to the home address {home_address}",
+                ),
+            )
 
 
 def _phone_number(text: str, region: str) -> phonenumbers.PhoneNumber | None:
@@ -55,19 +61,40 @@ def phones(data: VetData) -> Iterator[tuple[int, Flag]]:
     for i, numbers in by_person.items():
         kind = (kinds[i] or "").replace("_", " ")
         if kind and any(v.replace(" ", "") == kind.replace(" ", "") for v in VOIP_TYPES):
-            yield i, Flag("voip_phone", {"phone": numbers[0], "line_type": kinds[i]},
-                          "phone {phone} is a VoIP line ({line_type}, from the carrier lookup)")
+            yield (
+                i,
+                Flag(
+                    "voip_phone",
+                    {"phone": numbers[0], "line_type": kinds[i]},
+                    "phone {phone} is a VoIP line ({line_type}, from the carrier lookup)",
+                ),
+            )
         else:
             for number in numbers:
                 parsed = _phone_number(number, countries[i] or data.home_country)
-                if parsed is not None and phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.VOIP:
-                    yield i, Flag("voip_phone", {"phone": number, "line_type": "VoIP range"},
-                                  "phone {phone} is in a VoIP number range (libphonenumber)")
+                if (
+                    parsed is not None
+                    and phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.VOIP
+                ):
+                    yield (
+                        i,
+                        Flag(
+                            "voip_phone",
+                            {"phone": number, "line_type": "VoIP range"},
+                            "phone {phone} is in a VoIP number range (libphonenumber)",
+                        ),
+                    )
                     break
         distinct = sorted(set(numbers))
         if len(distinct) >= 3:
-            yield i, Flag("phone_changes", {"phones": distinct, "count": len(distinct)},
-                          "{count} phone numbers on record: {phones}")
+            yield (
+                i,
+                Flag(
+                    "phone_changes",
+                    {"phones": distinct, "count": len(distinct)},
+                    "{count} phone numbers on record: {phones}",
+                ),
+            )
 
 
 def education_abroad(data: VetData) -> Iterator[tuple[int, Flag]]:
@@ -80,8 +107,14 @@ def education_abroad(data: VetData) -> Iterator[tuple[int, Flag]]:
     country = pc.utf8_upper(data.people.column("country")).to_pylist()
     for i, (edu, where) in enumerate(zip(education, country, strict=True)):
         if edu and (where or home) == home and edu != home:
-            yield i, Flag("education_abroad", {"education_country": edu, "country": where or home},
-                          "educated in {education_country}, lives in {country}")
+            yield (
+                i,
+                Flag(
+                    "education_abroad",
+                    {"education_country": edu, "country": where or home},
+                    "educated in {education_country}, lives in {country}",
+                ),
+            )
 
 
 def camera_refused(data: VetData) -> Iterator[tuple[int, Flag]]:
@@ -100,15 +133,31 @@ def payment(data: VetData) -> Iterator[tuple[int, Flag]]:
         if account:
             kind = classify(account)
             if kind in CRYPTO_KINDS:
-                yield i, Flag("crypto_payment", {"account": account, "chain": kind},
-                              "paid to the {chain} {account}")
+                yield (
+                    i,
+                    Flag(
+                        "crypto_payment", {"account": account, "chain": kind}, "paid to the {chain} {account}"
+                    ),
+                )
                 if account in known:
-                    yield i, Flag("sanctioned_wallet", {"account": account, "indicator": known[account]},
-                                  "payment address {account} is a known indicator: {indicator}")
+                    yield (
+                        i,
+                        Flag(
+                            "sanctioned_wallet",
+                            {"account": account, "indicator": known[account]},
+                            "payment address {account} is a known indicator: {indicator}",
+                        ),
+                    )
         holder = holders[i]
         if holder and names[i] and not normalize.tokens(holder) & normalize.tokens(names[i]):
-            yield i, Flag("third_party_payment", {"holder": holder, "name": names[i]},
-                          "pay goes to an account held by {holder}, not by {name}")
+            yield (
+                i,
+                Flag(
+                    "third_party_payment",
+                    {"holder": holder, "name": names[i]},
+                    "pay goes to an account held by {holder}, not by {name}",
+                ),
+            )
 
 
 def _known_addresses(data: VetData, accounts: list[str]) -> dict[str, str]:

@@ -125,11 +125,18 @@ def kst_hours(events: Events, zone: str, config) -> Iterator[Flag]:
     kst = business_share(events.time, KST_OFFSET_MINUTES, config.business_start, config.business_end)
     claimed = business_share(events.time, offset, config.business_start, config.business_end)
     if kst >= config.kst_min_share and claimed <= config.claimed_max_share:
-        yield Flag("kst_hours", {"kst_share": round(100 * kst), "claimed_share": round(100 * claimed),
-                                 "zone": zone, "signins": len(events),
-                                 "hours": f"{config.business_start:02d}-{config.business_end:02d}h"},
-                   "{kst_share}% of {signins} sign-ins fall in {hours} UTC+9, {claimed_share}% in {hours} "
-                   "of the claimed zone {zone}")
+        yield Flag(
+            "kst_hours",
+            {
+                "kst_share": round(100 * kst),
+                "claimed_share": round(100 * claimed),
+                "zone": zone,
+                "signins": len(events),
+                "hours": f"{config.business_start:02d}-{config.business_end:02d}h",
+            },
+            "{kst_share}% of {signins} sign-ins fall in {hours} UTC+9, {claimed_share}% in {hours} "
+            "of the claimed zone {zone}",
+        )
 
 
 def multi_country(events: Events, local: list[bool], config) -> Iterator[Flag]:
@@ -152,9 +159,11 @@ def multi_country(events: Events, local: list[bool], config) -> Iterator[Flag]:
         if len(counts) >= config.multi_country_min and (best is None or len(counts) > len(best[1])):
             best = (len(counts), sorted(counts), recent[0][0], t)
     if best:
-        yield Flag("multi_country", {"countries": best[1], "count": best[0], "start": when(best[2]),
-                                     "end": when(best[3])},
-                   "sign-ins from {count} countries ({countries}) between {start} and {end}")
+        yield Flag(
+            "multi_country",
+            {"countries": best[1], "count": best[0], "start": when(best[2]), "end": when(best[3])},
+            "sign-ins from {count} countries ({countries}) between {start} and {end}",
+        )
 
 
 def _place(events: Events, k: int) -> tuple[tuple[float, float], bool] | None:
@@ -168,8 +177,9 @@ def _place(events: Events, k: int) -> tuple[tuple[float, float], bool] | None:
     return (centre, False) if centre else None
 
 
-def _distance(a: tuple[tuple[float, float], bool], b: tuple[tuple[float, float], bool], same_country: bool
-              ) -> float:
+def _distance(
+    a: tuple[tuple[float, float], bool], b: tuple[tuple[float, float], bool], same_country: bool
+) -> float:
     """Distance between two sign-ins; a country centre says nothing about a move within the country."""
     if a[1] and b[1]:
         return distance_km(a[0], b[0])
@@ -193,13 +203,19 @@ def impossible_travel(events: Events, local: list[bool], config) -> Iterator[Fla
             if km >= config.travel_min_km and km / hours > config.travel_max_kmh:
                 hits += 1
                 if first is None:
-                    first = {"from": last[2] or "?", "to": events.country[k] or "?", "km": round(km),
-                             "hours": round(hours, 1), "at": when(t)}
+                    first = {
+                        "from": last[2] or "?",
+                        "to": events.country[k] or "?",
+                        "km": round(km),
+                        "hours": round(hours, 1),
+                        "at": when(t),
+                    }
         last = (t, place, events.country[k])
     if first:
         first["count"] = hits
-        yield Flag("impossible_travel", first,
-                   "{from} to {to} ({km} km) in {hours} h at {at}; {count} such jumps")
+        yield Flag(
+            "impossible_travel", first, "{from} to {to} ({km} km) in {hours} h at {at}; {count} such jumps"
+        )
 
 
 def infrastructure(events: Events, intel: dict[str, tuple[str, bool]], config) -> Iterator[Flag]:
@@ -226,11 +242,17 @@ def infrastructure(events: Events, intel: dict[str, tuple[str, bool]], config) -
             vpn[reason] += 1
             vpn_ips.add(ip)
     if vpn:
-        yield Flag("vpn_proxy", {"count": sum(vpn.values()), "reasons": sorted(vpn), "ips": sorted(vpn_ips)},
-                   "{count} sign-ins through VPN/proxy infrastructure ({reasons}) from {ips}")
+        yield Flag(
+            "vpn_proxy",
+            {"count": sum(vpn.values()), "reasons": sorted(vpn), "ips": sorted(vpn_ips)},
+            "{count} sign-ins through VPN/proxy infrastructure ({reasons}) from {ips}",
+        )
     if other:
-        yield Flag("intel_ip", {"count": sum(other.values()), "indicators": sorted(other), "ips": sorted(other_ips)},
-                   "{count} sign-ins from {ips}, known indicators: {indicators}")
+        yield Flag(
+            "intel_ip",
+            {"count": sum(other.values()), "indicators": sorted(other), "ips": sorted(other_ips)},
+            "{count} sign-ins from {ips}, known indicators: {indicators}",
+        )
 
 
 def risky_country(events: Events, local: list[bool], config) -> Iterator[Flag]:
@@ -242,8 +264,11 @@ def risky_country(events: Events, local: list[bool], config) -> Iterator[Flag]:
             seen[country] += 1
             first = t if first is None else first
     if seen:
-        yield Flag("risky_country", {"countries": sorted(seen), "count": sum(seen.values()), "first": when(first)},
-                   "{count} sign-ins from {countries}, first at {first}")
+        yield Flag(
+            "risky_country",
+            {"countries": sorted(seen), "count": sum(seen.values()), "first": when(first)},
+            "{count} sign-ins from {countries}, first at {first}",
+        )
 
 
 def long_session(events: Events, config) -> Iterator[Flag]:
@@ -258,17 +283,22 @@ def long_session(events: Events, config) -> Iterator[Flag]:
         return
     hours = (longest[1][1] - longest[1][0]) / HOUR_US
     if hours >= config.long_session_hours:
-        yield Flag("long_session", {"session": longest[0], "hours": round(hours, 1), "start": when(longest[1][0])},
-                   "session {session} open for {hours} h from {start}")
+        yield Flag(
+            "long_session",
+            {"session": longest[0], "hours": round(hours, 1), "start": when(longest[1][0])},
+            "session {session} open for {hours} h from {start}",
+        )
 
 
 def bulk_repo_copy(events: Events, config) -> Iterator[Flag]:
     """Many distinct repositories cloned or downloaded within hours (FBI PSA I-012325: code copied to
     personal accounts and then used for extortion)."""
     window = int(config.bulk_repo_hours * HOUR_US)
-    copies = [(t, target) for t, action, target in zip(events.time.tolist(), events.action, events.target,
-                                                       strict=True)
-              if target and action and _COPY_ACTIONS.search(action)]
+    copies = [
+        (t, target)
+        for t, action, target in zip(events.time.tolist(), events.action, events.target, strict=True)
+        if target and action and _COPY_ACTIONS.search(action)
+    ]
     best: tuple[int, int, int] | None = None
     recent: deque[tuple[int, str]] = deque()
     counts: Counter[str] = Counter()
@@ -283,5 +313,8 @@ def bulk_repo_copy(events: Events, config) -> Iterator[Flag]:
         if len(counts) >= config.bulk_repo_min and (best is None or len(counts) > best[0]):
             best = (len(counts), recent[0][0], t)
     if best:
-        yield Flag("bulk_repo_copy", {"repositories": best[0], "start": when(best[1]), "end": when(best[2])},
-                   "{repositories} repositories cloned or downloaded between {start} and {end}")
+        yield Flag(
+            "bulk_repo_copy",
+            {"repositories": best[0], "start": when(best[1]), "end": when(best[2])},
+            "{repositories} repositories cloned or downloaded between {start} and {end}",
+        )

@@ -29,7 +29,7 @@ class Profile:
     """How one person behaves, for the sign-in and device generators."""
 
     index: int
-    kind: str                      # honest, operator, couple, traveller, night_shift, admin
+    kind: str  # honest, operator, couple, traveller, night_shift, admin
     zone: str
     city: tuple
     home_ip: str
@@ -95,8 +95,9 @@ class _Maker:
         rng = self.rng
         street = f"{rng.randrange(1, 9999)} {rng.choice(pools.STREETS)} {rng.choice(pools.SUFFIXES)}"
         text = f"{street}, {city[0]}, {city[1]} {city[2]}{rng.randrange(10, 99)}"
-        return self.addresses.take(text, lambda v: f"{v.split(',')[0]} Apt {rng.randrange(1, 400)},"
-                                   f"{v.split(',', 1)[1]}")
+        return self.addresses.take(
+            text, lambda v: f"{v.split(',')[0]} Apt {rng.randrange(1, 400)},{v.split(',', 1)[1]}"
+        )
 
     def phone(self, index: int, city: tuple) -> str:
         subscriber = 2_000_000 + (index * 3_456_789 + self.phone_offset) % 8_000_000
@@ -111,16 +112,26 @@ class _Maker:
 
     def email(self, first: str, last: str) -> str:
         rng = self.rng
-        local = rng.choice((f"{first}.{last}", f"{first[0]}{last}", f"{first}{last[0]}", f"{first}_{last}",
-                            f"{first}.{last}{rng.randrange(10, 99)}", f"{last}.{first}"))
+        local = rng.choice(
+            (
+                f"{first}.{last}",
+                f"{first[0]}{last}",
+                f"{first}{last[0]}",
+                f"{first}_{last}",
+                f"{first}.{last}{rng.randrange(10, 99)}",
+                f"{last}.{first}",
+            )
+        )
         if rng.random() < 0.08:
             local = f"{first}{last}{rng.randrange(1960, 2004)}"
         text = f"{local.lower()}@{rng.choice(pools.MAIL_DOMAINS)}"
         return self.emails.take(text, lambda v: v.replace("@", f"{rng.randrange(10, 99)}@", 1))
 
     def account(self, index: int) -> str:
-        return self.accounts.take(f"US{(index * 7_654_321 + 1_000_003) % 10**10:010d}-{self.rng.randrange(100, 999)}",
-                                  lambda v: v + "1")
+        return self.accounts.take(
+            f"US{(index * 7_654_321 + 1_000_003) % 10**10:010d}-{self.rng.randrange(100, 999)}",
+            lambda v: v + "1",
+        )
 
     def handle(self, first: str, last: str) -> str:
         rng = self.rng
@@ -130,17 +141,26 @@ class _Maker:
     def resume(self, title: str, years: int) -> str:
         rng = self.rng
         skills = rng.sample(pools.SKILLS, 6)
-        summary = rng.choice(pools.SUMMARIES).format(title=title, y=years, s1=skills[0], s2=skills[1],
-                                                     s3=skills[2])
-        bullets = [f"{rng.choice(pools.VERBS)} {rng.choice(pools.OBJECTS)} in {rng.choice(skills)} "
-                   + rng.choice(pools.RESULTS).format(n=rng.randrange(10, 90), k=rng.randrange(2, 40),
-                                                     q=rng.choice(("first", "second", "third", "fourth")))
-                   for _ in range(rng.randrange(4, 8))]
+        summary = rng.choice(pools.SUMMARIES).format(
+            title=title, y=years, s1=skills[0], s2=skills[1], s3=skills[2]
+        )
+        bullets = [
+            f"{rng.choice(pools.VERBS)} {rng.choice(pools.OBJECTS)} in {rng.choice(skills)} "
+            + rng.choice(pools.RESULTS).format(
+                n=rng.randrange(10, 90),
+                k=rng.randrange(2, 40),
+                q=rng.choice(("first", "second", "third", "fourth")),
+            )
+            for _ in range(rng.randrange(4, 8))
+        ]
         jobs = rng.sample(pools.EMPLOYERS, 2)
         school = rng.choice(pools.US_SCHOOLS)
-        return (f"{summary} Experience: {title} at {jobs[0]}. " + ". ".join(bullets)
-                + f". Previously at {jobs[1]}. Skills: {', '.join(skills)}. Education: B.S. Computer Science, "
-                f"{school}.")
+        return (
+            f"{summary} Experience: {title} at {jobs[0]}. "
+            + ". ".join(bullets)
+            + f". Previously at {jobs[1]}. Skills: {', '.join(skills)}. Education: B.S. Computer Science, "
+            f"{school}."
+        )
 
     def crypto_address(self) -> str:
         """A Tron (USDT) address with a valid Base58Check checksum: 0x41 + 20 random bytes."""
@@ -148,8 +168,9 @@ class _Maker:
         return base58.b58encode_check(payload).decode()
 
     # ---------------------------------------------------------------- people
-    def honest(self, index: int, kind: str = "honest", city: tuple | None = None, last: str | None = None
-               ) -> tuple[dict, Profile]:
+    def honest(
+        self, index: int, kind: str = "honest", city: tuple | None = None, last: str | None = None
+    ) -> tuple[dict, Profile]:
         rng = self.rng
         office = city is None and rng.random() < 0.4  # hybrid staff live near the Austin office
         city = city or (AUSTIN if office else rng.choice(pools.CITIES))
@@ -160,18 +181,31 @@ class _Maker:
         department = rng.choice(pools.DEPARTMENTS)
         home = self.address(city)
         person = {
-            "person_id": f"E{index + 1:07d}", "full_name": f"{first} {family}",
+            "person_id": f"E{index + 1:07d}",
+            "full_name": f"{first} {family}",
             "email": self.email(first, family),
-            "work_email": self.emails.take(f"{first}.{family}@{COMPANY_DOMAIN}".lower(),
-                                           lambda v: v.replace("@", f"{rng.randrange(2, 99)}@", 1)),
-            "phone": self.phone(index, city), "phone_type": "mobile", "home_address": home,
-            "shipping_address": home if rng.random() < 0.7 else "", "country": "US", "timezone": city[3],
-            "photo_path": "", "photo_hash": "", "resume_text": self.resume(title, rng.randrange(2, 20)),
+            "work_email": self.emails.take(
+                f"{first}.{family}@{COMPANY_DOMAIN}".lower(),
+                lambda v: v.replace("@", f"{rng.randrange(2, 99)}@", 1),
+            ),
+            "phone": self.phone(index, city),
+            "phone_type": "mobile",
+            "home_address": home,
+            "shipping_address": home if rng.random() < 0.7 else "",
+            "country": "US",
+            "timezone": city[3],
+            "photo_path": "",
+            "photo_hash": "",
+            "resume_text": self.resume(title, rng.randrange(2, 20)),
             "github": f"https://github.com/{self.handle(first, family)}" if rng.random() < 0.7 else "",
             "linkedin": f"https://www.linkedin.com/in/{first.lower()}-{family.lower()}-{index:x}",
-            "payment_account": self.account(index), "payment_holder": f"{first} {family}",
-            "education_country": "US", "hire_date": f"20{rng.randrange(15, 25)}-{rng.randrange(1, 13):02d}-"
-            f"{rng.randrange(1, 29):02d}", "camera_refused": "no", "department": department, "shift": "day",
+            "payment_account": self.account(index),
+            "payment_holder": f"{first} {family}",
+            "education_country": "US",
+            "hire_date": f"20{rng.randrange(15, 25)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
+            "camera_refused": "no",
+            "department": department,
+            "shift": "day",
         }
         # Honest noise: each is a real flag on a real employee, weak alone.
         if rng.random() < 0.08:
@@ -210,13 +244,18 @@ class _Maker:
             person["email"] = f"{shared['word']}{rng.randrange(1000, 99999)}@{rng.choice(pools.MAIL_DOMAINS)}"
         elif ring is not None and chance(0.3, "email_alias"):
             box = shared["mailbox"]
-            dotted = ".".join(box[i:i + 3] for i in range(0, len(box), 3))
+            dotted = ".".join(box[i : i + 3] for i in range(0, len(box), 3))
             person["email"] = f"{dotted}+{rng.choice(('jobs', 'work', 'dev', 'hr'))}@gmail.com"
         if ring is not None and chance(0.8, "resume_template"):
             person["resume_text"] = pools.OPERATOR_RESUME.format(
-                name=person["full_name"], y=rng.randrange(6, 12), employer=shared["employers"][0],
-                employer2=shared["employers"][1], school=shared["school"][0], bullets=shared["bullets"],
-                skills=shared["skills"])
+                name=person["full_name"],
+                y=rng.randrange(6, 12),
+                employer=shared["employers"][0],
+                employer2=shared["employers"][1],
+                school=shared["school"][0],
+                bullets=shared["bullets"],
+                skills=shared["skills"],
+            )
         if chance(0.6, "education_abroad"):
             school = shared["school"] if ring is not None else rng.choice(pools.ABROAD_SCHOOLS)
             person["education_country"] = school[1]
@@ -239,8 +278,16 @@ class _Maker:
         if ring is not None and chance(0.7, "shared_photo"):
             profile.photo_base = shared["photo_owner"] if shared["photo_owner"] is not None else index
             shared["photo_owner"] = profile.photo_base
-        for trait, p in (("kst", 0.8), ("vpn", 0.6), ("slip", 0.3), ("long_session", 0.45), ("bulk_copy", 0.3),
-                         ("remote_tool", 0.6), ("ip_kvm", 0.35), ("shared_device", 0.25 if ring is not None else 0)):
+        for trait, p in (
+            ("kst", 0.8),
+            ("vpn", 0.6),
+            ("slip", 0.3),
+            ("long_session", 0.45),
+            ("bulk_copy", 0.3),
+            ("remote_tool", 0.6),
+            ("ip_kvm", 0.35),
+            ("shared_device", 0.25 if ring is not None else 0),
+        ):
             chance(p, trait)
         profile.kind, profile.ring, profile.farm, profile.traits = "operator", ring, farm["id"], traits
         profile.office = False
@@ -248,18 +295,46 @@ class _Maker:
 
     def ring_shared(self, ring: int) -> dict:
         rng = self.rng
-        word = rng.choice(("devstar", "codemaster", "skyline", "goldenfox", "bluewhale", "silverhawk",
-                           "techwizard", "dreamcoder", "luckydragon", "nightowl")) + rng.choice(("", "x", "pro"))
+        word = rng.choice(
+            (
+                "devstar",
+                "codemaster",
+                "skyline",
+                "goldenfox",
+                "bluewhale",
+                "silverhawk",
+                "techwizard",
+                "dreamcoder",
+                "luckydragon",
+                "nightowl",
+            )
+        ) + rng.choice(("", "x", "pro"))
         skills = rng.sample(pools.SKILLS, 8)
-        phone = f"+1 {rng.choice(('628', '341', '659'))} {rng.randrange(200, 999)} {rng.randrange(1000, 9999)}"
-        return {"word": word, "mailbox": f"{word}{rng.randrange(100, 999)}", "phone": phone,
-                "account": f"US{rng.randrange(10**9, 10**10)}-{rng.randrange(100, 999)}",
-                "holder": f"{rng.choice(pools.FIRST)} {rng.choice(pools.LAST)}", "wallet": self.crypto_address(),
-                "school": rng.choice(pools.ABROAD_SCHOOLS),
-                "employers": rng.sample(pools.EMPLOYERS, 2), "skills": ", ".join(skills),
-                "bullets": ". ".join(b.format(s1=rng.choice(skills), s2=rng.choice(skills), n=rng.randrange(15, 70),
-                                              k=rng.randrange(2, 9)) for b in rng.sample(pools.BULLETS, 6)),
-                "github": f"{word}-dev{ring}", "photo_owner": None}
+        phone = (
+            f"+1 {rng.choice(('628', '341', '659'))} {rng.randrange(200, 999)} {rng.randrange(1000, 9999)}"
+        )
+        return {
+            "word": word,
+            "mailbox": f"{word}{rng.randrange(100, 999)}",
+            "phone": phone,
+            "account": f"US{rng.randrange(10**9, 10**10)}-{rng.randrange(100, 999)}",
+            "holder": f"{rng.choice(pools.FIRST)} {rng.choice(pools.LAST)}",
+            "wallet": self.crypto_address(),
+            "school": rng.choice(pools.ABROAD_SCHOOLS),
+            "employers": rng.sample(pools.EMPLOYERS, 2),
+            "skills": ", ".join(skills),
+            "bullets": ". ".join(
+                b.format(
+                    s1=rng.choice(skills),
+                    s2=rng.choice(skills),
+                    n=rng.randrange(15, 70),
+                    k=rng.randrange(2, 9),
+                )
+                for b in rng.sample(pools.BULLETS, 6)
+            ),
+            "github": f"{word}-dev{ring}",
+            "photo_owner": None,
+        }
 
 
 def make_company(n: int, seed: int = 7, *, photos: str = "files") -> Company:
@@ -283,8 +358,13 @@ def make_company(n: int, seed: int = 7, *, photos: str = "files") -> Company:
         is_ring = ring < rings
         city = rng.choice(pools.CITIES)
         host = f"{rng.choice(pools.FIRST)} {rng.choice(pools.LAST)}"
-        farm = {"id": len(farms), "address": maker.address(city), "host": host, "city": city,
-                "ip": _ip(rng, rng.choice(pools.ISPS)[2])}
+        farm = {
+            "id": len(farms),
+            "address": maker.address(city),
+            "host": host,
+            "city": city,
+            "ip": _ip(rng, rng.choice(pools.ISPS)[2]),
+        }
         farms.append(farm)
         shared = maker.ring_shared(ring)
         members = []
@@ -314,8 +394,12 @@ def make_company(n: int, seed: int = 7, *, photos: str = "files") -> Company:
         people[index], profiles[index] = person, profile
     for person in people[:6]:  # look-alikes carry only their own trait, not the honest noise
         person.update(camera_refused="no", phone_type="mobile", education_country="US", shipping_address="")
-    truth.lookalikes = {"couple": [a["person_id"], b["person_id"]], "traveller": [people[2]["person_id"]],
-                        "night_shift": [people[3]["person_id"]], "admin": [people[4]["person_id"]]}
+    truth.lookalikes = {
+        "couple": [a["person_id"], b["person_id"]],
+        "traveller": [people[2]["person_id"]],
+        "night_shift": [people[3]["person_id"]],
+        "admin": [people[4]["person_id"]],
+    }
     for index in range(n):
         if people[index] is None:
             people[index], profiles[index] = maker.honest(index)

@@ -20,7 +20,9 @@ def portrait(seed: int) -> Image.Image:
     coarse = rng.integers(0, 256, size=(6, 6), dtype=np.uint8)
     image = Image.fromarray(coarse, "L").resize((SIZE, SIZE), Image.Resampling.BICUBIC)
     noise = rng.normal(0, 6, size=(SIZE, SIZE))
-    return Image.fromarray(np.clip(np.asarray(image, float) + noise, 0, 255).astype(np.uint8), "L").convert("RGB")
+    return Image.fromarray(np.clip(np.asarray(image, float) + noise, 0, 255).astype(np.uint8), "L").convert(
+        "RGB"
+    )
 
 
 def variant(image: Image.Image, seed: int) -> Image.Image:

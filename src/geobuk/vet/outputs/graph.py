@@ -36,8 +36,10 @@ class Graph:
 
 
 def cluster_graph(cluster: ClusterResult, scores: dict[str, int]) -> Graph:
-    people = [Node(LEFT_X, 24 + ROW * i, shorten(p, 22), f"score {scores.get(p, 0)}")
-              for i, p in enumerate(cluster.people)]
+    people = [
+        Node(LEFT_X, 24 + ROW * i, shorten(p, 22), f"score {scores.get(p, 0)}")
+        for i, p in enumerate(cluster.people)
+    ]
     where = {p: node for p, node in zip(cluster.people, people, strict=True)}
     attributes, edges = [], []
     for i, link in enumerate(cluster.links):

@@ -20,7 +20,8 @@ from geobuk.vet.outputs.graph import cluster_graph
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy"
+ content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>geobuk vet report</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#1d1d1f;padding:0 1em}
@@ -46,23 +47,29 @@ the public advisory it comes from. A score is a reason to look closer, never a v
 <td>{{ p.person_id }}<br><span class="src">{{ p.name }}</span></td>
 <td>{% if p.cluster_id %}<a href="#{{ p.cluster_id }}">{{ p.cluster_id }}</a>{% endif %}</td>
 <td>{% for f in p.flags %}<div><span class="code">{{ f.code }}</span> (+{{ f.weight }}) {{ f.detail() }}
-<span class="src">— {% for s in f.sources() %}<a href="{{ s.url }}">{{ s.title }}</a>{% if not loop.last %}; {% endif %}{% endfor %}</span></div>{% endfor %}</td>
+<span class="src">— {% for s in f.sources() %}<a href="{{ s.url }}">{{ s.title }}</a>
+{%- if not loop.last %}; {% endif %}{% endfor %}</span></div>{% endfor %}</td>
 </tr>{% endfor %}</table>
-{% if hidden %}<p class="note">{{ hidden }} more people with low scores are in the JSON Lines output.</p>{% endif %}
+{% if hidden %}<p class="note">{{ hidden }} more people with low scores are in the JSON Lines output.</p>
+{% endif %}
 <h2>Clusters</h2>
 {% for c in clusters %}<div class="card" id="{{ c.cluster.cluster_id }}">
-<h3>{{ c.cluster.cluster_id }} · score <span class="{{ c.cluster.score|band(summary.cluster_threshold) }}">{{ c.cluster.score }}</span>
+<h3>{{ c.cluster.cluster_id }} · score
+<span class="{{ c.cluster.score|band(summary.cluster_threshold) }}">{{ c.cluster.score }}</span>
 · {{ c.cluster.people|length }} people</h3>
 <svg xmlns="http://www.w3.org/2000/svg" width="{{ c.graph.width }}" height="{{ c.graph.height }}" role="img"
  aria-label="people of {{ c.cluster.cluster_id }} and what they share">
-{% for x1, y1, x2, y2 in c.graph.edges %}<line x1="{{ x1 }}" y1="{{ y1 }}" x2="{{ x2 }}" y2="{{ y2 }}" stroke="#999"/>
+{% for x1, y1, x2, y2 in c.graph.edges %}
+<line x1="{{ x1 }}" y1="{{ y1 }}" x2="{{ x2 }}" y2="{{ y2 }}" stroke="#999"/>
 {% endfor %}{% for n in c.graph.people %}<circle cx="{{ n.x }}" cy="{{ n.y }}" r="6" fill="#c62828"/>
 <text x="{{ n.x - 12 }}" y="{{ n.y + 4 }}" text-anchor="end">{{ n.label }} ({{ n.detail }})</text>
-{% endfor %}{% for n in c.graph.attributes %}<rect x="{{ n.x - 6 }}" y="{{ n.y - 6 }}" width="12" height="12" fill="#1565c0"/>
+{% endfor %}{% for n in c.graph.attributes %}
+<rect x="{{ n.x - 6 }}" y="{{ n.y - 6 }}" width="12" height="12" fill="#1565c0"/>
 <text x="{{ n.x + 12 }}" y="{{ n.y + 4 }}">{{ n.label }}: {{ n.detail }}</text>
 {% endfor %}</svg>
 <table><tr><th>shared</th><th>value</th><th>people</th></tr>
-{% for l in c.cluster.links %}<tr><td class="code">{{ l.kind }}{% if l.measure is not none %} ({{ '%g'|format(l.measure) }}){% endif %}</td>
+{% for l in c.cluster.links %}<tr><td class="code">{{ l.kind }}
+{%- if l.measure is not none %} ({{ '%g'|format(l.measure) }}){% endif %}</td>
 <td>{{ l.value }}</td><td>{{ l.people|join(', ') }}</td></tr>{% endfor %}</table>
 <p class="src">red flags among its people: {{ c.cluster.flag_codes|join(', ') }}</p>
 </div>{% else %}<p>No linked people.</p>{% endfor %}
@@ -78,8 +85,9 @@ def _band(score: int, threshold: int) -> str:
 
 @functools.cache
 def _template():
-    env = Environment(loader=BaseLoader(), autoescape=True, undefined=StrictUndefined, trim_blocks=True,
-                      lstrip_blocks=True)
+    env = Environment(
+        loader=BaseLoader(), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
     env.filters["band"] = _band
     return env.from_string(TEMPLATE)
 
@@ -95,8 +103,16 @@ class HtmlOutput(VetOutput):
         with_flags = [p for p in result.people if p.flags]
         scores = {p.person_id: p.score for p in result.people}
         clusters = [{"cluster": c, "graph": cluster_graph(c, scores)} for c in result.clusters[:limit]]
-        stream.write(_template().render(
-            summary=result.summary, people=with_flags[:limit], hidden=max(0, len(with_flags) - limit),
-            flagged=result.flagged_people, flagged_clusters=result.flagged_clusters, clusters=clusters,
-            notes=result.notes, redacted=result.redacted,
-            generated=context.get("generated") or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")))
+        stream.write(
+            _template().render(
+                summary=result.summary,
+                people=with_flags[:limit],
+                hidden=max(0, len(with_flags) - limit),
+                flagged=result.flagged_people,
+                flagged_clusters=result.flagged_clusters,
+                clusters=clusters,
+                notes=result.notes,
+                redacted=result.redacted,
+                generated=context.get("generated") or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            )
+        )

@@ -13,4 +13,4 @@ def printable(text: object) -> str:
 
 
 def shorten(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -15,8 +15,17 @@ import pyarrow as pa
 from geobuk.errors import InputError
 from geobuk.vet.mapping import DEVICES, Mapping
 from geobuk.vet.readers.base import READERS, VetReader
-from geobuk.vet.readers.tabular import (canonical, first_blank, get_path, json_header, looks_like_csv,
-                                        looks_like_json, read_csv, read_json_records, records_table)
+from geobuk.vet.readers.tabular import (
+    canonical,
+    first_blank,
+    get_path,
+    json_header,
+    looks_like_csv,
+    looks_like_json,
+    read_csv,
+    read_json_records,
+    records_table,
+)
 
 _USB_ID_RE = re.compile(r"(?:0x|vid_|pid_)?([0-9a-f]{1,4})", re.IGNORECASE)
 
@@ -39,8 +48,12 @@ def validate_devices(table: pa.Table, path: Path, what: str) -> pa.Table:
         for i, value in enumerate(table.column(name).to_pylist()):
             normal = usb_id(value)
             if normal is None:
-                raise InputError(path, f"{name} must be a hex USB id, not {value[:20]!r}",
-                                 index=records[i].as_py(), what=what)
+                raise InputError(
+                    path,
+                    f"{name} must be a hex USB id, not {value[:20]!r}",
+                    index=records[i].as_py(),
+                    what=what,
+                )
             values.append(normal)
         table = table.set_column(table.schema.get_field_index(name), name, pa.array(values, pa.string()))
     return table
@@ -50,7 +63,9 @@ def validate_devices(table: pa.Table, path: Path, what: str) -> pa.Table:
 class DevicesCsv(VetReader):
     name = "devices-csv"
     kind = "devices"
-    description = "device inventory CSV: person_id, hostname, software, usb_vendor_id, usb_product_id, usb_product"
+    description = (
+        "device inventory CSV: person_id, hostname, software, usb_vendor_id, usb_product_id, usb_product"
+    )
     sniff_order = 80
 
     @classmethod

@@ -17,8 +17,17 @@ import pyarrow.compute as pc
 from geobuk.errors import InputError
 from geobuk.vet.mapping import PEOPLE, Mapping
 from geobuk.vet.readers.base import READERS, VetReader
-from geobuk.vet.readers.tabular import (canonical, first_blank, get_path, json_header, looks_like_csv,
-                                        looks_like_json, read_csv, read_json_records, records_table)
+from geobuk.vet.readers.tabular import (
+    canonical,
+    first_blank,
+    get_path,
+    json_header,
+    looks_like_csv,
+    looks_like_json,
+    read_csv,
+    read_json_records,
+    records_table,
+)
 
 TRUE = {"true", "yes", "y", "1", "t", "refused"}
 FALSE = {"false", "no", "n", "0", "f", ""}
@@ -35,21 +44,32 @@ def validate_people(table: pa.Table, path: Path, what: str) -> pa.Table:
     seen: dict[str, int] = {}
     for i, pid in enumerate(ids):
         if pid in seen:
-            raise InputError(path, f"person_id {pid!r} is also on {what} {records[seen[pid]].as_py()}",
-                             index=records[i].as_py(), what=what)
+            raise InputError(
+                path,
+                f"person_id {pid!r} is also on {what} {records[seen[pid]].as_py()}",
+                index=records[i].as_py(),
+                what=what,
+            )
         seen[pid] = i
     camera = pc.utf8_lower(table.column("camera_refused")).to_pylist()
     for i, value in enumerate(camera):
         if value not in TRUE and value not in FALSE:
-            raise InputError(path, f"camera_refused must be yes or no, not {value!r}",
-                             index=records[i].as_py(), what=what)
-    table = table.set_column(table.schema.get_field_index("camera_refused"), "camera_refused",
-                             pa.array(["true" if v in TRUE else ("false" if v else "") for v in camera],
-                                      pa.string()))
+            raise InputError(
+                path, f"camera_refused must be yes or no, not {value!r}", index=records[i].as_py(), what=what
+            )
+    table = table.set_column(
+        table.schema.get_field_index("camera_refused"),
+        "camera_refused",
+        pa.array(["true" if v in TRUE else ("false" if v else "") for v in camera], pa.string()),
+    )
     for i, value in enumerate(table.column("photo_hash").to_pylist()):
         if value and not _HASH_RE.fullmatch(value):
-            raise InputError(path, f"photo_hash must be 16 hex digits (a 64-bit perceptual hash), not "
-                             f"{value[:40]!r}", index=records[i].as_py(), what=what)
+            raise InputError(
+                path,
+                f"photo_hash must be 16 hex digits (a 64-bit perceptual hash), not {value[:40]!r}",
+                index=records[i].as_py(),
+                what=what,
+            )
     return table
 
 

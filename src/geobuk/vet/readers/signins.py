@@ -24,8 +24,18 @@ from geobuk.errors import InputError
 from geobuk.vet.countries import country_code
 from geobuk.vet.mapping import SIGNINS, Mapping
 from geobuk.vet.readers.base import READERS, VetReader
-from geobuk.vet.readers.tabular import (canonical, first_blank, get_path, json_header, looks_like_csv,
-                                        looks_like_json, read_csv, read_json_records, records_table, text)
+from geobuk.vet.readers.tabular import (
+    canonical,
+    first_blank,
+    get_path,
+    json_header,
+    looks_like_csv,
+    looks_like_json,
+    read_csv,
+    read_json_records,
+    records_table,
+    text,
+)
 
 NAMES = [*SIGNINS, "app"]
 _ASN_RE = re.compile(r"(?:AS)?\s*(\d+)", re.IGNORECASE)
@@ -50,8 +60,12 @@ def _times(column: pa.Array, records: pa.Array, path: Path, what: str) -> pa.Arr
         try:
             out.append(parse_time(value))
         except (ValueError, OverflowError, OSError):
-            raise InputError(path, f"time {value[:40]!r} is not an ISO 8601 date and time",
-                             index=records[i].as_py(), what=what) from None
+            raise InputError(
+                path,
+                f"time {value[:40]!r} is not an ISO 8601 date and time",
+                index=records[i].as_py(),
+                what=what,
+            ) from None
     return pa.array(out, pa.timestamp("us", tz="UTC"))
 
 
@@ -64,10 +78,14 @@ def finish(table: pa.Table, path: Path, what: str) -> pa.Table:
             raise InputError(path, f"no {name}", index=records[blank].as_py(), what=what)
     times = _times(table.column("time").combine_chunks(), records, path, what)
     countries = {v: country_code(v) or "" for v in pc.unique(table.column("country")).to_pylist()}
-    asns = {v: (m.group(1) if (m := _ASN_RE.fullmatch(v)) else "")
-            for v in pc.unique(table.column("asn")).to_pylist()}
-    proxy = [None if v == "" else v in ("true", "1", "yes", "y", "t")
-             for v in pc.utf8_lower(table.column("is_proxy")).to_pylist()]
+    asns = {
+        v: (m.group(1) if (m := _ASN_RE.fullmatch(v)) else "")
+        for v in pc.unique(table.column("asn")).to_pylist()
+    }
+    proxy = [
+        None if v == "" else v in ("true", "1", "yes", "y", "t")
+        for v in pc.utf8_lower(table.column("is_proxy")).to_pylist()
+    ]
     out = {name: table.column(name) for name in table.column_names}
     out["time"] = times
     out["user"] = pc.utf8_lower(table.column("user"))
@@ -114,6 +132,7 @@ class SigninsJson(VetReader):
 
 def _from_paths(records: list[dict], paths: dict[str, str | tuple[str, ...]], path: Path) -> pa.Table:
     """A canonical text table from records, each field the first non-empty of its JSON paths."""
+
     def first(record: dict, options: str | tuple[str, ...]) -> str:
         for option in (options,) if isinstance(options, str) else options:
             value = text(get_path(record, option))
@@ -121,8 +140,10 @@ def _from_paths(records: list[dict], paths: dict[str, str | tuple[str, ...]], pa
                 return value
         return ""
 
-    columns = {name: pa.array([first(r, paths[name]) if name in paths else "" for r in records], pa.string())
-               for name in NAMES}
+    columns = {
+        name: pa.array([first(r, paths[name]) if name in paths else "" for r in records], pa.string())
+        for name in NAMES
+    }
     return canonical(pa.table(columns), {n: n for n in NAMES}, NAMES, path, 1)
 
 
@@ -149,11 +170,17 @@ class EntraSignins(VetReader):
     description = "Microsoft Entra ID sign-in log export (JSON)"
     sniff_order = 10
     PATHS: dict[str, str | tuple[str, ...]] = {
-        "user": "userPrincipalName", "time": "createdDateTime", "ip": "ipAddress",
-        "country": "location.countryOrRegion", "lat": "location.geoCoordinates.latitude",
-        "lon": "location.geoCoordinates.longitude", "device_id": "deviceDetail.deviceId",
-        "user_agent": ("userAgent", "deviceDetail.browser"), "asn": "autonomousSystemNumber",
-        "session_id": "sessionId", "app": ("appDisplayName", "clientAppUsed"),
+        "user": "userPrincipalName",
+        "time": "createdDateTime",
+        "ip": "ipAddress",
+        "country": "location.countryOrRegion",
+        "lat": "location.geoCoordinates.latitude",
+        "lon": "location.geoCoordinates.longitude",
+        "device_id": "deviceDetail.deviceId",
+        "user_agent": ("userAgent", "deviceDetail.browser"),
+        "asn": "autonomousSystemNumber",
+        "session_id": "sessionId",
+        "app": ("appDisplayName", "clientAppUsed"),
     }
 
     @classmethod
@@ -182,19 +209,29 @@ class OktaSignins(VetReader):
     description = "Okta System Log export (JSON array or JSON Lines)"
     sniff_order = 10
     PATHS: dict[str, str | tuple[str, ...]] = {
-        "user": "actor.alternateId", "time": "published", "ip": "client.ipAddress",
+        "user": "actor.alternateId",
+        "time": "published",
+        "ip": "client.ipAddress",
         "country": "client.geographicalContext.country",
-        "lat": "client.geographicalContext.geolocation.lat", "lon": "client.geographicalContext.geolocation.lon",
-        "device_id": ("device.id", "client.device"), "user_agent": "client.userAgent.rawUserAgent",
-        "asn": "securityContext.asNumber", "is_proxy": "securityContext.isProxy",
-        "session_id": "authenticationContext.externalSessionId", "action": "eventType",
+        "lat": "client.geographicalContext.geolocation.lat",
+        "lon": "client.geographicalContext.geolocation.lon",
+        "device_id": ("device.id", "client.device"),
+        "user_agent": "client.userAgent.rawUserAgent",
+        "asn": "securityContext.asNumber",
+        "is_proxy": "securityContext.isProxy",
+        "session_id": "authenticationContext.externalSessionId",
+        "action": "eventType",
         "app": "displayMessage",
     }
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:
-        return (looks_like_json(path, head) and b'"alternateId"' in head and b'"published"' in head
-                and b'"eventType"' in head)
+        return (
+            looks_like_json(path, head)
+            and b'"alternateId"' in head
+            and b'"published"' in head
+            and b'"eventType"' in head
+        )
 
     def read(self, path: Path, mapping: Mapping) -> pa.Table:
         def succeeded(record: dict) -> bool:
@@ -206,7 +243,9 @@ class OktaSignins(VetReader):
         table = _renumber(_from_paths(kept, self.PATHS, path), numbers)
         # Okta's "device" is the client's device type ("Computer") when no registered device exists.
         device = table.column("device_id")
-        table = table.set_column(table.schema.get_field_index("device_id"), "device_id",
-                                 pc.if_else(pc.is_in(device, pa.array(["Computer", "Mobile", "Unknown"])),
-                                            "", device))
+        table = table.set_column(
+            table.schema.get_field_index("device_id"),
+            "device_id",
+            pc.if_else(pc.is_in(device, pa.array(["Computer", "Mobile", "Unknown"])), "", device),
+        )
         return finish(table, path, "record")

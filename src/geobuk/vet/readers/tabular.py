@@ -49,14 +49,19 @@ def read_csv(path: Path) -> pa.Table:
         raise InputError(path, "not UTF-8 text", index=1, what="row") from None
     if len(set(header)) != len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
-        raise InputError(path, f"the header repeats column {', '.join(map(repr, dupes))}", index=1, what="row")
+        raise InputError(
+            path, f"the header repeats column {', '.join(map(repr, dupes))}", index=1, what="row"
+        )
     try:
         return pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in header},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         _diagnose_csv(path, delimiter, len(header))
@@ -72,8 +77,9 @@ def _diagnose_csv(path: Path, delimiter: str, width: int) -> None:
             next(reader, None)
             for row_number, row in enumerate(reader, start=2):
                 if len(row) != width:
-                    raise InputError(path, f"expected {width} fields, found {len(row)}", index=row_number,
-                                     what="row")
+                    raise InputError(
+                        path, f"expected {width} fields, found {len(row)}", index=row_number, what="row"
+                    )
     except UnicodeDecodeError:
         raise InputError(path, "not UTF-8 text", index=row_number + 1, what="row") from None
     except csv.Error as exc:
@@ -102,8 +108,9 @@ def read_json_records(path: Path) -> list[dict]:
         raise InputError(path, "expected a JSON array of records")
     for index, record in enumerate(doc, start=1):
         if not isinstance(record, dict):
-            raise InputError(path, f"expected an object, found {type(record).__name__}", index=index,
-                             what="record")
+            raise InputError(
+                path, f"expected an object, found {type(record).__name__}", index=index, what="record"
+            )
     return doc
 
 
@@ -117,8 +124,9 @@ def _json_lines(path: Path, data: bytes) -> list[dict]:
         except orjson.JSONDecodeError as exc:
             raise InputError(path, f"invalid JSON: {exc}", index=number, what="line") from None
         if not isinstance(record, dict):
-            raise InputError(path, f"expected an object, found {type(record).__name__}", index=number,
-                             what="line")
+            raise InputError(
+                path, f"expected an object, found {type(record).__name__}", index=number, what="line"
+            )
         records.append(record)
     if not records:
         raise InputError(path, "no records")
@@ -170,8 +178,9 @@ def _keys(obj: dict, prefix: str, seen: dict[str, None]) -> None:
             seen.setdefault(name, None)
 
 
-def canonical(table: pa.Table, columns: dict[str, str], names: list[str], path: Path,
-              first_record: int) -> pa.Table:
+def canonical(
+    table: pa.Table, columns: dict[str, str], names: list[str], path: Path, first_record: int
+) -> pa.Table:
     """Select and rename to ``names`` (missing ones empty), trimmed; adds ``_source`` and ``_record``."""
     n = table.num_rows
     out: dict[str, pa.Array] = {}
