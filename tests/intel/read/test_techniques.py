@@ -151,7 +151,7 @@ _TEAPOT = {
 def test_store_techniques_and_descriptions_are_used(store):
     with store.transaction():
         store.add_objects([_TEAPOT])
-    sentence = "The implant hid the stolen files in the steam of the office's smart teapot to get them out."
+    sentence = "The attackers hid the stolen data inside the steam vented by the office's smart teapot."
     without = extract_techniques(sentence + " See T1999.")
     assert "T1999" not in {f.value for f in without}
     facts = extract_techniques(sentence + " See T1999.", store=store)

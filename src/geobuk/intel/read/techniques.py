@@ -90,6 +90,9 @@ class TechniqueExtractor:
                 self.descriptions, self.procedures = store_banks(self.knowledge)
         self.ids = sorted(t.id for t in self.catalog.values() if not t.status)
         self.column = {tid: i for i, tid in enumerate(self.ids)}
+        shipped = shipped_catalog()
+        # Techniques only the store knows have no geobuk phrases: their store texts stand in.
+        self.store_only = [self.column[t] for t in self.ids if t not in shipped]
         self.weights = WEIGHTS["store" if self.procedures is not None
                                else "descriptions" if self.descriptions is not None else "shipped"]
 
@@ -150,6 +153,7 @@ class TechniqueExtractor:
             self._scatter(geo, sem, geobuk_bank(language), vectors)
             if self.descriptions is not None:
                 self._scatter(desc, sem, self.descriptions, vectors)
+                geo[:, self.store_only] = desc[:, self.store_only]
             if self.procedures is not None:
                 self._scatter(proc, sem, self.procedures, vectors, top=PROCEDURE_TOP)
                 self._scatter(vote, sem, self.procedures, vectors, votes=NEIGHBOURS)
