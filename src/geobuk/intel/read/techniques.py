@@ -149,7 +149,9 @@ class TechniqueExtractor:
         proc = np.zeros((n, width), dtype=np.float32)
         vote = np.zeros((n, width), dtype=np.float32)
         if sem:
-            vectors = embed([sentences[i].span.text for i in sem])
+            unique = {sentences[i].span.text: None for i in sem}  # reports repeat headers and captions
+            row_of = {text: k for k, text in enumerate(unique)}
+            vectors = embed(list(unique))[[row_of[sentences[i].span.text] for i in sem]]
             self._scatter(geo, sem, geobuk_bank(language), vectors)
             if self.descriptions is not None:
                 self._scatter(desc, sem, self.descriptions, vectors)
