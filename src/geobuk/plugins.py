@@ -8,11 +8,15 @@ recognises an input.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Generic, TypeVar
 
-from geobuk.errors import GeobukError
+from geobuk.errors import GeobukError, InputError
 
 T = TypeVar("T")
+
+#: How much of a file plugins get to recognise it by.
+SNIFF_BYTES = 64 * 1024
 
 
 class Registry(Generic[T]):
@@ -48,3 +52,23 @@ class Registry(Generic[T]):
         """The first plugin that accepts, trying the most specific first (lowest ``sniff_order``)."""
         ordered = sorted(self._plugins.values(), key=lambda p: getattr(p, "sniff_order", 50))
         return next((p for p in ordered if accepts(p)), None)
+
+    def for_file(self, path: Path, forced: str | None = None) -> type[T]:
+        """The plugin named by ``forced``, else the first whose ``sniff(path, head)`` recognises the
+        file's first bytes; a one-line ``InputError`` naming the file otherwise."""
+        if forced:
+            return self.get(forced)
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(SNIFF_BYTES)
+        except OSError as exc:
+            raise InputError(path, f"cannot read: {exc.strerror}") from None
+        if not head.strip():
+            raise InputError(path, "the file is empty")
+        found = self.first(lambda plugin: plugin.sniff(path, head))  # type: ignore[attr-defined]
+        if found is None:
+            names = ", ".join(self.names())
+            raise InputError(path, f"format not recognised (known {self.kind}s: {names}); "
+                                   "force one with --format")
+        return found
+

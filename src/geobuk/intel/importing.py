@@ -10,25 +10,10 @@ from geobuk.intel.importers import IMPORTERS, ImportContext, Importer
 from geobuk.intel.pack import PACK_VERSION, load_pack
 from geobuk.intel.store import BadObject, ImportCounts, Store
 
-SNIFF_BYTES = 64 * 1024
-
 
 def detect_importer(path: Path, forced: str | None = None) -> type[Importer]:
     """The importer for ``path``: the one named by ``forced``, else the first that recognises it."""
-    if forced:
-        return IMPORTERS.get(forced)
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(SNIFF_BYTES)
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror}") from None
-    if not head.strip():
-        raise InputError(path, "the file is empty")
-    found = IMPORTERS.first(lambda imp: imp.sniff(path, head))
-    if found is None:
-        names = ", ".join(IMPORTERS.names())
-        raise InputError(path, f"format not recognised (known: {names}); force one with --format")
-    return found
+    return IMPORTERS.for_file(path, forced)
 
 
 def import_files(store: Store, paths: Sequence[Path], *, fmt: str | None = None,

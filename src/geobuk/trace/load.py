@@ -11,13 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geobuk.errors import InputError
 from geobuk.intel.store import Store
 from geobuk.trace import storage
 from geobuk.trace.clusters import cluster_addresses
 from geobuk.trace.loaders import LOADERS, TransferLoader
-
-SNIFF_BYTES = 64 * 1024
 
 
 @dataclass
@@ -33,22 +30,7 @@ class LoadCounts:
 
 
 def detect_loader(path: Path, forced: str | None = None) -> type[TransferLoader]:
-    if forced:
-        return LOADERS.get(forced)
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(SNIFF_BYTES)
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror}") from None
-    if not head.strip():
-        raise InputError(path, "the file is empty")
-    found = LOADERS.first(lambda loader: loader.sniff(path, head))
-    if found is None:
-        raise InputError(
-            path,
-            f"transfer format not recognised (known: {', '.join(LOADERS.names())}); force one with --format",
-        )
-    return found
+    return LOADERS.for_file(path, forced)
 
 
 def load_files(
