@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import multiprocessing
 import os
 
@@ -79,3 +80,9 @@ def test_stopping_early_ends_the_workers(tmp_path):
 def test_one_worker_runs_in_this_process():
     assert list(ordered_map([[1, 2], [3]], iter, workers=1)) == [1, 2, 3]
     assert multiprocessing.active_children() == []
+
+
+def test_tasks_and_results_larger_than_a_pipe_do_not_block_each_other():
+    tasks = [str(n) * 300_000 for n in range(6)]  # each several times a pipe's buffer, as a group of sources
+    got = list(ordered_map(tasks, functools.partial(itertools.repeat, times=2), workers=2))
+    assert got == [task for task in tasks for _ in range(2)]

@@ -12,7 +12,11 @@ Hence:
   reorder buffer of at most ``budget`` (as weighed by ``weigh``, e.g. bytes); past the budget it only
   reads from the worker with the task it is waiting for, and the others wait on their pipes;
 - a worker gets its next task as soon as it reports one finished (``prefetch`` tasks queued each),
-  so small and large sources balance out over the workers.
+  so small and large sources balance out over the workers;
+- every worker is given the whole task list when it starts, and handing a task out is sending its
+  number: the parent never blocks on a task pipe. (Sending a task itself, e.g. a group of a thousand
+  sources, could fill the pipe while the worker is blocked sending a result the parent is not yet
+  reading: both would wait forever.)
 
 Workers start with the ``forkserver`` method where it exists (a clean single-threaded process forks
 them, so threads of the caller, such as a progress bar's, cannot deadlock a child as they can with
@@ -92,7 +96,7 @@ def ordered_map(tasks: Sequence[T], work: Callable[[T], Iterator[R]], *, workers
     finished = False
     try:
         for _ in range(min(workers, len(tasks))):
-            pool.append(_Worker(context, work, encode))
+            pool.append(_Worker(context, work, encode, tasks))
         for payload in _Reorder(tasks, pool, weigh, budget, prefetch):
             yield decode(payload)
         finished = True
@@ -169,7 +173,7 @@ class _Reorder:
             self.next_task += 1
             self.owner[index] = worker
             try:
-                worker.tasks.send((index, self.tasks[index]))
+                worker.tasks.send(index)
             except OSError:  # the worker is gone: most often it could not even start
                 worker.process.join(_JOIN_SECONDS)
                 raise RuntimeError(f"a worker process exited (exit code {worker.process.exitcode}) "
@@ -179,10 +183,10 @@ class _Reorder:
 class _Worker:
     """One worker process with a task pipe in and a result pipe out."""
 
-    def __init__(self, context: Any, work: Callable, encode: Callable) -> None:
+    def __init__(self, context: Any, work: Callable, encode: Callable, tasks: Sequence[Any]) -> None:
         task_out, self.tasks = context.Pipe(duplex=False)
         self.results, result_in = context.Pipe(duplex=False)
-        self.process = context.Process(target=_serve, args=(work, encode, task_out, result_in),
+        self.process = context.Process(target=_serve, args=(work, encode, tasks, task_out, result_in),
                                        daemon=True, name="geobuk-reader")
         self.process.start()
         task_out.close()
@@ -201,23 +205,23 @@ class _Worker:
         self.results.close()
 
 
-def _serve(work: Callable, encode: Callable, tasks: Connection, results: Connection) -> None:
-    """The worker's loop: run each task and send its results as they come. One result is held
-    back so the final one can be flagged, saving an end-of-task message per task."""
+def _serve(work: Callable, encode: Callable, tasks: Sequence[Any], numbers: Connection,
+           results: Connection) -> None:
+    """The worker's loop: run each task whose number comes and send its results as they come. One
+    result is held back so the final one can be flagged, saving an end-of-task message per task."""
     # Ctrl-C reaches the whole process group: the parent handles it and ends the workers, which
     # must not each print a traceback of their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
-            item = tasks.recv()
+            index = numbers.recv()
         except EOFError:  # the parent is gone
             return
-        if item is None:
+        if index is None:
             return
-        index, task = item
         held: Any = _NOTHING
         try:
-            for result in work(task):
+            for result in work(tasks[index]):
                 if held is not _NOTHING:
                     results.send((index, _MORE, held))
                     held = _NOTHING
