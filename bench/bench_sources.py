@@ -19,6 +19,7 @@ received, tables glued, chunks per column of the glued tables, seconds (total an
 the ratios. Timings move between runs on a shared 2-core machine: read the ratios.
 
     .venv/bin/python bench/bench_sources.py [--copies 20] [--repeat 3] [--workers N] [--batch-size N]
+                                            [--group-mb 64]
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from geobuk.sources import EventBatch, expand, iter_batches
+from geobuk.sources import EventBatch, expand, groups, iter_batches
 from geobuk.sources.batches import from_wire, read_source, to_wire, wire_size
 from geobuk.sources.columns import ColumnNames
 from geobuk.sources.pipeline import PARALLEL_FROM_BYTES
@@ -115,7 +116,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--batch-size", type=int, default=50_000)
+    parser.add_argument("--group-mb", type=int, default=groups.GROUP_BYTES >> 20,
+                        help="bytes of sources per group (after), to try other budgets")
     args = parser.parse_args()
+    groups.GROUP_BYTES = args.group_mb << 20
     ways: dict[str, Callable[..., Iterator[EventBatch]]] = {"before": per_source, "after": gathered}
     best: dict[str, Figures] = {}
     with tempfile.TemporaryDirectory(prefix="geobuk-bench-") as tmp:
@@ -127,7 +131,7 @@ def main() -> None:
         sources = expand(paths)
         print(f"input: {args.copies} x {args.logs.name}: {len(sources)} files, "
               f"{sum(s.size for s in sources) / 1e6:.0f} MB; batch_size {args.batch_size}, "
-              f"workers {args.workers or 'default'}")
+              f"workers {args.workers or 'default'}, groups of {args.group_mb} MB")
         for _ in range(args.repeat):
             for name, way in ways.items():
                 figures = consume(way(paths, args.batch_size, args.workers), args.batch_size)
