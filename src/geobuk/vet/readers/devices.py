@@ -13,19 +13,10 @@ from pathlib import Path
 import pyarrow as pa
 
 from geobuk.errors import InputError
-from geobuk.vet.mapping import DEVICES, Mapping
-from geobuk.vet.readers.base import READERS, VetReader
-from geobuk.vet.readers.tabular import (
-    canonical,
-    first_blank,
-    get_path,
-    json_header,
-    looks_like_csv,
-    looks_like_json,
-    read_csv,
-    read_json_records,
-    records_table,
-)
+from geobuk.vet.mapping import DEVICES
+from geobuk.vet.readers.base import READERS
+from geobuk.vet.readers.rows import CsvRows, JsonRows
+from geobuk.vet.readers.tabular import first_blank
 
 _USB_ID_RE = re.compile(r"(?:0x|vid_|pid_)?([0-9a-f]{1,4})", re.IGNORECASE)
 
@@ -60,37 +51,20 @@ def validate_devices(table: pa.Table, path: Path, what: str) -> pa.Table:
 
 
 @READERS.register
-class DevicesCsv(VetReader):
+class DevicesCsv(CsvRows):
     name = "devices-csv"
     kind = "devices"
     description = (
         "device inventory CSV: person_id, hostname, software, usb_vendor_id, usb_product_id, usb_product"
     )
-    sniff_order = 80
-
-    @classmethod
-    def sniff(cls, path: Path, head: bytes) -> bool:
-        return looks_like_csv(path, head)
-
-    def read(self, path: Path, mapping: Mapping) -> pa.Table:
-        raw = read_csv(path)
-        columns = mapping.columns("devices", raw.column_names, path)
-        return validate_devices(canonical(raw, columns, list(DEVICES), path, 2), path, "row")
+    names = list(DEVICES)
+    validate = staticmethod(validate_devices)
 
 
 @READERS.register
-class DevicesJson(VetReader):
+class DevicesJson(JsonRows):
     name = "devices-json"
     kind = "devices"
     description = "device inventory as JSON records with the CSV's fields"
-    sniff_order = 80
-
-    @classmethod
-    def sniff(cls, path: Path, head: bytes) -> bool:
-        return looks_like_json(path, head)
-
-    def read(self, path: Path, mapping: Mapping) -> pa.Table:
-        records = read_json_records(path)
-        columns = mapping.columns("devices", json_header(records), path)
-        raw = records_table(records, sorted(set(columns.values())), get_path)
-        return validate_devices(canonical(raw, columns, list(DEVICES), path, 1), path, "record")
+    names = list(DEVICES)
+    validate = staticmethod(validate_devices)

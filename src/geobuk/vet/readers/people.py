@@ -15,19 +15,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geobuk.errors import InputError
-from geobuk.vet.mapping import PEOPLE, Mapping
-from geobuk.vet.readers.base import READERS, VetReader
-from geobuk.vet.readers.tabular import (
-    canonical,
-    first_blank,
-    get_path,
-    json_header,
-    looks_like_csv,
-    looks_like_json,
-    read_csv,
-    read_json_records,
-    records_table,
-)
+from geobuk.vet.mapping import PEOPLE
+from geobuk.vet.readers.base import READERS
+from geobuk.vet.readers.rows import CsvRows, JsonRows
+from geobuk.vet.readers.tabular import first_blank
 
 TRUE = {"true", "yes", "y", "1", "t", "refused"}
 FALSE = {"false", "no", "n", "0", "f", ""}
@@ -74,36 +65,18 @@ def validate_people(table: pa.Table, path: Path, what: str) -> pa.Table:
 
 
 @READERS.register
-class PeopleCsv(VetReader):
+class PeopleCsv(CsvRows):
     name = "people-csv"
     kind = "people"
     description = "HR records as CSV, one row per person"
-    sniff_order = 80
-
-    @classmethod
-    def sniff(cls, path: Path, head: bytes) -> bool:
-        return looks_like_csv(path, head)
-
-    def read(self, path: Path, mapping: Mapping) -> pa.Table:
-        raw = read_csv(path)
-        columns = mapping.columns("people", raw.column_names, path)
-        return validate_people(canonical(raw, columns, list(PEOPLE), path, 2), path, "row")
+    names = list(PEOPLE)
+    validate = staticmethod(validate_people)
 
 
 @READERS.register
-class PeopleJson(VetReader):
+class PeopleJson(JsonRows):
     name = "people-json"
     kind = "people"
     description = "HR records as JSON (an array of objects or JSON Lines)"
-    sniff_order = 80
-
-    @classmethod
-    def sniff(cls, path: Path, head: bytes) -> bool:
-        return looks_like_json(path, head)
-
-    def read(self, path: Path, mapping: Mapping) -> pa.Table:
-        records = read_json_records(path)
-        header = json_header(records)
-        columns = mapping.columns("people", header, path)
-        raw = records_table(records, sorted(set(columns.values())), get_path)
-        return validate_people(canonical(raw, columns, list(PEOPLE), path, 1), path, "record")
+    names = list(PEOPLE)
+    validate = staticmethod(validate_people)

@@ -24,16 +24,13 @@ from geobuk.errors import InputError
 from geobuk.vet.countries import country_code
 from geobuk.vet.mapping import SIGNINS, Mapping
 from geobuk.vet.readers.base import READERS, VetReader
+from geobuk.vet.readers.rows import CsvRows, JsonRows
 from geobuk.vet.readers.tabular import (
     canonical,
     first_blank,
     get_path,
-    json_header,
-    looks_like_csv,
     looks_like_json,
-    read_csv,
     read_json_records,
-    records_table,
     text,
 )
 
@@ -96,38 +93,22 @@ def finish(table: pa.Table, path: Path, what: str) -> pa.Table:
 
 
 @READERS.register
-class SigninsCsv(VetReader):
+class SigninsCsv(CsvRows):
     name = "signins-csv"
     kind = "signins"
     description = "generic sign-ins CSV: user, time, ip, country, asn, device_id, user_agent"
-    sniff_order = 80
-
-    @classmethod
-    def sniff(cls, path: Path, head: bytes) -> bool:
-        return looks_like_csv(path, head)
-
-    def read(self, path: Path, mapping: Mapping) -> pa.Table:
-        raw = read_csv(path)
-        columns = mapping.columns("signins", raw.column_names, path)
-        return finish(canonical(raw, columns, NAMES, path, 2), path, "row")
+    names = NAMES
+    validate = staticmethod(finish)
 
 
 @READERS.register
-class SigninsJson(VetReader):
+class SigninsJson(JsonRows):
     name = "signins-json"
     kind = "signins"
     description = "generic sign-ins as JSON records with the CSV's fields"
     sniff_order = 90
-
-    @classmethod
-    def sniff(cls, path: Path, head: bytes) -> bool:
-        return looks_like_json(path, head)
-
-    def read(self, path: Path, mapping: Mapping) -> pa.Table:
-        records = read_json_records(path)
-        columns = mapping.columns("signins", json_header(records), path)
-        raw = records_table(records, sorted(set(columns.values())), get_path)
-        return finish(canonical(raw, columns, NAMES, path, 1), path, "record")
+    names = NAMES
+    validate = staticmethod(finish)
 
 
 def _from_paths(records: list[dict], paths: dict[str, str | tuple[str, ...]], path: Path) -> pa.Table:
