@@ -18,10 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from geobuk.config import home
 from geobuk.detect.engine import Batch, match_rules
 from geobuk.detect.plan import Plan
-from geobuk.detect.rulesets import load_ruleset
+from geobuk.detect.rulesets import default_cache_dir, load_ruleset
 from geobuk.sources import iter_batches
 
 SIGMA = Path(__file__).resolve().parents[2] / "shared" / "data" / "sigma"
@@ -61,7 +60,7 @@ def main() -> int:
             if rule_file is None:
                 failed.append(f"{name}: rule file not found")
                 continue
-            ruleset = load_ruleset([rule_file], cache_dir=home() / "cache" / "rules")
+            ruleset = load_ruleset([rule_file], cache_dir=default_cache_dir())
             rules = [r for r in ruleset.rules if r.id.lower() == rule_id]
             if not rules:
                 reasons = "; ".join(p.reason for p in ruleset.problems) or "not compiled"

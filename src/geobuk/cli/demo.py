@@ -13,7 +13,7 @@ from geobuk.detect.attribution import attribution_from_store
 from geobuk.detect.hunt import hunt, sort_findings
 from geobuk.detect.indicators import IndicatorIndex
 from geobuk.detect.results import save_run
-from geobuk.detect.rulesets import BUILTIN_RULES, load_ruleset
+from geobuk.detect.rulesets import BUILTIN_RULES, default_cache_dir, load_ruleset
 from geobuk.intel.actors import actor_card
 from geobuk.intel.importing import ensure_builtin_pack, import_files
 from geobuk.intel.store import Store
@@ -96,7 +96,7 @@ def _trace(store: Store, folder: Path) -> None:
 def _hunt(store: Store) -> None:
     """Stage 2: the bundled demo logs (a fictional company with planted DPRK tradecraft) hunted with
     geobuk's DPRK rules and the indicators just imported."""
-    ruleset = load_ruleset([BUILTIN_RULES], cache_dir=home() / "cache" / "rules")
+    ruleset = load_ruleset([BUILTIN_RULES], cache_dir=default_cache_dir())
     logs = DEMO_DIR / "logs"
     result = hunt([logs], ruleset, indicators=IndicatorIndex.from_table(store.indicator_table()),
                   attribution=attribution_from_store(store))

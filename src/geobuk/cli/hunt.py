@@ -9,27 +9,22 @@ import typer
 
 from geobuk.cli import console
 from geobuk.cli.common import open_store
-from geobuk.config import home
 from geobuk.detect.attribution import attribution_from_store
 from geobuk.detect.findings import LEVELS
 from geobuk.detect.hunt import HuntResult, hunt, sort_findings
 from geobuk.detect.indicators import IndicatorIndex
 from geobuk.detect.results import save_run
-from geobuk.detect.rulesets import BUILTIN_RULES, RuleSet, load_ruleset
+from geobuk.detect.rulesets import BUILTIN_RULES, RuleSet, default_cache_dir, load_ruleset
 from geobuk.errors import GeobukError
 from geobuk.report.findings import OUTPUTS
 from geobuk.sources import ReadProgress
-
-
-def rule_cache_dir() -> Path:
-    return home() / "cache" / "rules"
 
 
 def load_rules(rules: list[Path], builtin: bool) -> RuleSet:
     paths = ([BUILTIN_RULES] if builtin else []) + list(rules)
     if not paths:
         raise GeobukError("no rules: give --rules or drop --no-builtin-rules")
-    return load_ruleset(paths, cache_dir=rule_cache_dir())
+    return load_ruleset(paths, cache_dir=default_cache_dir())
 
 
 def hunt_cmd(

@@ -141,7 +141,6 @@ class Batch:
         self.table = table
         self.plan = plan
         self.num_rows = table.num_rows
-        self.all_rows = np.arange(self.num_rows, dtype=np.int64)
         # Several columns can share a key (Defender's "Process Name" and Security's "ProcessName" in
         # one batch): a rule reading the field sees whichever of them the event has.
         self._names: dict[str, list[str]] = {}

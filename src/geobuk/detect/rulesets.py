@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from geobuk.config import home
 from geobuk.detect.ir import CompiledRule, Correlation
 from geobuk.errors import InputError
 
@@ -23,6 +24,11 @@ from geobuk.errors import InputError
 COMPILER_VERSION = "3"
 RULE_SUFFIXES = (".yml", ".yaml")
 BUILTIN_RULES = Path(__file__).parent / "rules"
+
+
+def default_cache_dir() -> Path:
+    """Where compiled rules are cached unless told otherwise: ``$GEOBUK_HOME/cache/rules``."""
+    return home() / "cache" / "rules"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -22,6 +22,7 @@ import pyarrow as pa
 from geobuk.errors import GeobukError
 from geobuk.intel import schema
 from geobuk.intel.names import ACTOR_TYPES, KIND_RANK, NAMED_TYPES, AliasClaim, names_of, normalize_name
+from geobuk.intel.patterns import observables_in_pattern
 from geobuk.intel.stix import StixProblem, check, upgrade_to_21
 
 
@@ -454,6 +455,4 @@ def indicator_observables(obj: dict) -> list[tuple[str, str]]:
         return [(hint["type"], hint["value"])]
     if obj.get("pattern_type", "stix") != "stix":
         return []
-    from geobuk.intel.patterns import observables_in_pattern
-
     return observables_in_pattern(obj.get("pattern", ""))

@@ -11,10 +11,9 @@ import ipaddress
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-import yaml
-
 from geobuk.errors import InputError
 from geobuk.vet.catalogue import FLAGS
+from geobuk.vet.settings_file import read_settings
 
 #: Hosting and VPN providers' networks (ASN -> name). Consumer VPNs, including Astrill, exit from
 #: rented servers; a sign-in from a hosting network is not from someone's home or office.
@@ -81,12 +80,7 @@ def load_config(path: Path | None) -> VetConfig:
     """The config in ``path`` over the defaults; ``InputError`` naming the bad key or value."""
     if path is None:
         return VetConfig()
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError(path, f"cannot read the config: {str(exc).splitlines()[0]}") from None
-    if not isinstance(data, dict):
-        raise InputError(path, "the config must be a mapping of settings")
+    data = read_settings(path, "config", "settings")
     known = {f.name: f for f in fields(VetConfig)}
     config = VetConfig()
     for key, value in data.items():

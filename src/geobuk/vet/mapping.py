@@ -18,9 +18,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from geobuk.errors import InputError
+from geobuk.vet.settings_file import read_settings
 
 PEOPLE: dict[str, tuple[str, ...]] = {
     "person_id": ("person_id", "employee_id", "applicant_id", "candidate_id", "worker_id", "id"),
@@ -123,12 +122,7 @@ def load_mapping(path: Path | None) -> Mapping:
     """The mapping file at ``path`` (or no renames); ``InputError`` for unknown kinds or fields."""
     if path is None:
         return Mapping()
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError(path, f"cannot read the mapping: {str(exc).splitlines()[0]}") from None
-    if not isinstance(data, dict):
-        raise InputError(path, "the mapping must be a mapping of input kinds (people, signins, devices)")
+    data = read_settings(path, "mapping", "input kinds (people, signins, devices)")
     renames: dict[str, dict[str, str]] = {}
     for kind, columns in data.items():
         if kind not in CANONICAL:

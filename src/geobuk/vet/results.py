@@ -42,39 +42,17 @@ class VetFinding:
 
 def findings(result: VetResult, config: VetConfig, source: str | None) -> list[VetFinding]:
     out = []
+    def finding(kind: str, title: str, score: int, flagged: bool, record: str, doc: dict) -> VetFinding:
+        return VetFinding(kind, f"vet:{kind.removeprefix('vet-')}", f"score {score}: {title}",
+                          level(score, config), ACTOR if flagged else None, source, record, None, None, doc)
+
     for person in result.people:
-        if not person.flags:
-            continue
-        top = person.flags[0].title
-        out.append(
-            VetFinding(
-                "vet-person",
-                "vet:person",
-                f"score {person.score}: {top}",
-                level(person.score, config),
-                ACTOR if person.flagged else None,
-                source,
-                person.person_id,
-                None,
-                None,
-                person.to_dict(),
-            )
-        )
+        if person.flags:
+            out.append(finding("vet-person", person.flags[0].title, person.score, person.flagged,
+                               person.person_id, person.to_dict()))
     for cluster in result.clusters:
-        out.append(
-            VetFinding(
-                "vet-cluster",
-                "vet:cluster",
-                f"score {cluster.score}: {len(cluster.people)} linked people",
-                level(cluster.score, config),
-                ACTOR if cluster.flagged else None,
-                source,
-                cluster.cluster_id,
-                None,
-                None,
-                cluster.to_dict(),
-            )
-        )
+        out.append(finding("vet-cluster", f"{len(cluster.people)} linked people", cluster.score,
+                           cluster.flagged, cluster.cluster_id, cluster.to_dict()))
     return out
 
 
