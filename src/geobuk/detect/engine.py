@@ -21,10 +21,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geobuk.detect.ir import And, CompiledRule, Const, Detection, Expr, Keyword, LogFilter, Not, Or, Pred
-from geobuk.detect.plan import RAW_FIELD, SCANNED_OPS, SEPARATOR, FieldPlan, Plan, keyword_pred
+from geobuk.detect.memo import FieldSlots, ValueMemo
+from geobuk.detect.plan import SCANNED_OPS, FieldPlan, Plan, keyword_pred
 
 #: Columns geobuk adds to every event (file, record number...): never searched by keywords.
 META_PREFIX = "_"
+#: Operators costly per value (a regular expression, parsing a number, an address or a date): they
+#: are answered only for the values of the rows that ask, not for every distinct value of the batch.
+LAZY_OPS = frozenset({"regex", "glob", "lt", "lte", "gt", "gte", "cidr", "timepart"})
+#: Operators answered without looking at values: no memory needed.
+PRESENCE_OPS = frozenset({"exists", "missing", "null"})
 
 
 @functools.lru_cache(maxsize=65536)
@@ -50,40 +56,18 @@ def single_field(expr: Or | And) -> str | None:
 class _Column:
     """One column, dictionary-encoded: codes per row (null -> the sentinel code ``len(values)``)."""
 
-    __slots__ = ("codes", "values", "_lowered", "_ips")
+    __slots__ = ("codes", "values", "key", "_lowered", "_memo", "_slots")
 
-    def __init__(self, array: pa.Array) -> None:
+    def __init__(self, array: pa.Array, key: str) -> None:
         if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
             array = pc.cast(array, pa.string())
+        self.key = key
         encoded = pc.dictionary_encode(array)
         self.values: pa.Array = encoded.dictionary
         self.codes = encoded.indices.fill_null(len(self.values)).to_numpy(zero_copy_only=False)
         self._lowered: pa.Array | None = None
-        self._ips: tuple[np.ndarray, np.ndarray] | None = None
-
-    def in_network(self, network: str) -> np.ndarray:
-        """Which distinct values are addresses inside ``network``: each value is parsed once per batch
-        (as a version and an integer), then every CIDR test is two integer comparisons."""
-        if self._ips is None:
-            versions = np.zeros(len(self.values), dtype=np.int8)
-            numbers = [0] * len(self.values)
-            for i, v in enumerate(self.values.to_pylist()):
-                if v:
-                    with contextlib.suppress(ValueError):
-                        address = ipaddress.ip_address(v.strip())
-                        versions[i], numbers[i] = address.version, int(address)
-            self._ips = (versions, np.array(numbers, dtype=object))
-        versions, numbers = self._ips
-        net = ipaddress.ip_network(network, strict=False)
-        low, high = int(net.network_address), int(net.broadcast_address)
-        same = versions == net.version
-        if net.version == 4:
-            ints = np.where(same, numbers, 0).astype(np.int64)
-            return same & (ints >= low) & (ints <= high)
-        out = np.zeros(len(self.values), dtype=bool)
-        for i in np.flatnonzero(same):
-            out[i] = low <= numbers[i] <= high
-        return out
+        self._memo: FieldSlots | None = None
+        self._slots: np.ndarray | None = None
 
     @property
     def lowered(self) -> pa.Array:
@@ -91,19 +75,49 @@ class _Column:
             self._lowered = pc.utf8_lower(self.values)
         return self._lowered
 
+    def slots(self, memo: ValueMemo) -> tuple[FieldSlots, np.ndarray]:
+        """The field's memory and each distinct value's slot in it (asked once per batch)."""
+        if self._memo is None or self._slots is None:
+            self._memo, self._slots = memo.field(self.key, self.values.to_pylist(), self.values.nbytes)
+        return self._memo, self._slots
 
-def _with_sentinel(result: pa.Array | np.ndarray, fill: bool = False) -> np.ndarray:
-    """A per-distinct-value boolean array, plus one slot for rows where the field is absent."""
+    def present_codes(self, rows: np.ndarray) -> np.ndarray:
+        """The distinct-value codes ``rows`` hold (absent values left out)."""
+        codes = np.unique(self.codes[rows])
+        return codes[: np.searchsorted(codes, len(self.values))]
+
+
+def _in_network(values: list[str | None], network: str) -> np.ndarray:
+    """Which values are addresses inside ``network`` (a value that is no address is not)."""
+    net = ipaddress.ip_network(network, strict=False)
+    out = np.zeros(len(values), dtype=bool)
+    for i, v in enumerate(values):
+        if v:
+            with contextlib.suppress(ValueError):
+                address = ipaddress.ip_address(v.strip())
+                out[i] = address.version == net.version and address in net
+    return out
+
+
+def _to_bool(result: pa.Array | pa.ChunkedArray | np.ndarray) -> np.ndarray:
     if isinstance(result, (pa.Array, pa.ChunkedArray)):
         result = result.fill_null(False).to_numpy(zero_copy_only=False)
-    return np.append(np.asarray(result, dtype=bool), fill)
+    return np.asarray(result, dtype=bool)
 
 
 def _python_regex(values: pa.Array, pattern: str, flags: str) -> np.ndarray:
-    """Regexes RE2 refuses (lookaround, backreferences) run with Python's ``re``, per distinct value."""
+    """Regexes RE2 refuses (lookaround, backreferences) run with Python's ``re``."""
     compiled = re.compile(pattern, sum(getattr(re, f.upper()) for f in flags) if flags else 0)
     return np.array([v is not None and compiled.search(v) is not None for v in values.to_pylist()],
                     dtype=bool)
+
+
+def _regex(values: pa.Array, pattern: str, flags: str) -> np.ndarray:
+    prefixed = f"(?{flags}){pattern}" if flags else pattern
+    try:
+        return _to_bool(pc.match_substring_regex(values, prefixed))
+    except pa.ArrowInvalid:
+        return _python_regex(values, pattern, flags)
 
 
 def _numbers(values: pa.Array) -> np.ndarray:
@@ -120,7 +134,7 @@ def _numbers(values: pa.Array) -> np.ndarray:
 
 
 def _time_parts(values: pa.Array, part: str) -> np.ndarray:
-    """One part (hour, day...) of each distinct timestamp value; NaN where it is not a timestamp."""
+    """One part (hour, day...) of each timestamp value; NaN where it is not a timestamp."""
     out = np.full(len(values), np.nan)
     for i, v in enumerate(values.to_pylist()):
         if not v:
@@ -134,12 +148,84 @@ def _time_parts(values: pa.Array, part: str) -> np.ndarray:
     return out
 
 
-class Batch:
-    """A table of events being hunted, with the caches that make repeated predicates cheap."""
+def answer(pred: Pred, values: pa.Array, lowered: pa.Array) -> np.ndarray:
+    """The predicate on each of ``values`` (``lowered``: the same values lower-cased)."""
+    op, value = pred.op, pred.value
+    data = values if pred.cased else lowered
+    if op == "eq":
+        return _to_bool(pc.equal(data, value))
+    if op == "contains":
+        return _to_bool(pc.match_substring(data, value))
+    if op == "startswith":
+        return _to_bool(pc.starts_with(data, value))
+    if op == "endswith":
+        return _to_bool(pc.ends_with(data, value))
+    if op == "glob":
+        return _regex(data, f"^(?:{value})$", "s")
+    if op == "regex":
+        return _regex(values, value, pred.flags)
+    if op in ("lt", "lte", "gt", "gte"):
+        nums = _numbers(values)
+        with np.errstate(invalid="ignore"):
+            cmp = {"lt": nums < value, "lte": nums <= value, "gt": nums > value, "gte": nums >= value}
+        return cmp[op]
+    if op == "cidr":
+        return _in_network(values.to_pylist(), str(value))
+    if op == "timepart":
+        return _time_parts(values, pred.flags) == value
+    raise ValueError(f"unknown operator {op}")
 
-    def __init__(self, table: pa.Table, plan: Plan | None = None) -> None:
+
+def _presence(pred: Pred, col: _Column) -> np.ndarray:
+    """exists / missing / null per distinct value, plus the absent-value slot."""
+    n = len(col.values)
+    if pred.op == "exists":
+        return np.append(np.ones(n, dtype=bool), False)
+    if pred.op == "missing":
+        return np.append(np.zeros(n, dtype=bool), True)
+    return np.append(_to_bool(pc.equal(col.values, "")), True)
+
+
+def scan_values(plan: FieldPlan, values: list[str | None]) -> list[list[int]]:
+    """For each value, the indexes of the plan's predicates that hold (equality and the automaton's
+    substring, prefix and suffix tests)."""
+    hits: list[list[int]] = [[] for _ in values]
+    equals = plan.equals
+    if equals:
+        for i, value in enumerate(values):
+            found = equals.get(value)  # type: ignore[arg-type]
+            if found:
+                hits[i].extend(found)
+    if plan.automaton is not None:
+        entries = plan.entries
+        iterate = plan.automaton.iter
+        for i, value in enumerate(values):
+            if not value:
+                continue
+            last = len(value) - 1
+            out = hits[i]
+            for end, slot in iterate(value):
+                entry = entries[slot]
+                if entry.contains:
+                    out.extend(entry.contains)
+                if entry.prefix and end + 1 == entry.length:
+                    out.extend(entry.prefix)
+                if entry.suffix and end == last:
+                    out.extend(entry.suffix)
+    return hits
+
+
+class Batch:
+    """A table of events being hunted, with the caches that make repeated predicates cheap.
+
+    ``memo`` remembers answers per distinct value across the batches of one hunt (see ``memo``);
+    without one, the batch keeps its own.
+    """
+
+    def __init__(self, table: pa.Table, plan: Plan | None = None, memo: ValueMemo | None = None) -> None:
         self.table = table
         self.plan = plan
+        self.memo = memo if memo is not None else ValueMemo()
         self.num_rows = table.num_rows
         # Several columns can share a key (Defender's "Process Name" and Security's "ProcessName" in
         # one batch): a rule reading the field sees whichever of them the event has.
@@ -151,76 +237,30 @@ class Batch:
         self._preds: dict[Pred, np.ndarray] = {}
         self._filters: dict[tuple, np.ndarray] = {}
         self._group_ids: set[int] = set()
+        self._held: dict[Pred, bool] = {}
+        self._keyword_results: dict[FieldPlan, list[tuple[_Column, np.ndarray, np.ndarray]]] = {}
+        self._own_plans: dict[Pred, FieldPlan] = {}
 
     # ---------------------------------------------------------------- columns
     def column(self, field: str) -> _Column | None:
         key = field_key(field)
         if key not in self._columns:
-            if key == RAW_FIELD:
-                self._columns[key] = _Column(self._raw())
+            names = self._names.get(key)
+            if not names:
+                self._columns[key] = None
             else:
-                names = self._names.get(key)
-                if not names:
-                    self._columns[key] = None
-                else:
-                    arrays = [self.table.column(n).combine_chunks() for n in names]
-                    self._columns[key] = _Column(arrays[0] if len(arrays) == 1 else pc.coalesce(*arrays))
+                arrays = [self.table.column(n).combine_chunks() for n in names]
+                merged = arrays[0] if len(arrays) == 1 else pc.coalesce(*arrays)
+                self._columns[key] = _Column(merged, key)
         return self._columns[key]
-
-    def _raw(self) -> pa.Array:
-        """Every searchable value of each event joined by a separator (with one at each end), so a
-        keyword is one substring test: ``\x1fvalue\x1f`` is an exact value, ``\x1fvalue`` a prefix."""
-        columns = [self.table.column(n) for n in self.searchable_fields()]
-        if not columns:
-            return pa.array([SEPARATOR * 2] * self.num_rows)
-        joined = pc.binary_join_element_wise(*columns, SEPARATOR, null_handling="skip")
-        return pc.binary_join_element_wise(SEPARATOR, joined, SEPARATOR, SEPARATOR).combine_chunks()
 
     def searchable_fields(self) -> list[str]:
         return [n for n in self.table.column_names if not n.startswith(META_PREFIX)]
 
+    def _slots(self, col: _Column) -> tuple[FieldSlots, np.ndarray]:
+        return col.slots(self.memo)
+
     # ---------------------------------------------------------------- predicates
-    def _distinct(self, pred: Pred, col: _Column) -> np.ndarray:
-        """The predicate on each distinct value of its column (plus the absent-value slot)."""
-        op, value = pred.op, pred.value
-        if op == "exists":
-            return _with_sentinel(np.ones(len(col.values), dtype=bool))
-        if op == "missing":
-            return _with_sentinel(np.zeros(len(col.values), dtype=bool), fill=True)
-        if op == "null":
-            return _with_sentinel(pc.equal(col.values, ""), fill=True)
-        data = col.values if pred.cased else col.lowered
-        if op == "eq":
-            return _with_sentinel(pc.equal(data, value))
-        if op == "contains":
-            return _with_sentinel(pc.match_substring(data, value))
-        if op == "startswith":
-            return _with_sentinel(pc.starts_with(data, value))
-        if op == "endswith":
-            return _with_sentinel(pc.ends_with(data, value))
-        if op == "glob":
-            return _with_sentinel(self._regex(data, f"^(?:{value})$", "s"))
-        if op == "regex":
-            return _with_sentinel(self._regex(col.values, value, pred.flags))
-        if op in ("lt", "lte", "gt", "gte"):
-            nums = _numbers(col.values)
-            with np.errstate(invalid="ignore"):
-                cmp = {"lt": nums < value, "lte": nums <= value, "gt": nums > value, "gte": nums >= value}
-            return _with_sentinel(cmp[op])
-        if op == "cidr":
-            return _with_sentinel(col.in_network(str(value)))
-        if op == "timepart":
-            return _with_sentinel(_time_parts(col.values, pred.flags) == value)
-        raise ValueError(f"unknown operator {op}")
-
-    @staticmethod
-    def _regex(values: pa.Array, pattern: str, flags: str) -> np.ndarray | pa.Array:
-        prefixed = f"(?{flags}){pattern}" if flags else pattern
-        try:
-            return pc.match_substring_regex(values, prefixed)
-        except pa.ArrowInvalid:
-            return _python_regex(values, pattern, flags)
-
     def pred_rows(self, pred: Pred, rows: np.ndarray) -> np.ndarray:
         """Boolean mask over ``rows``: where the predicate holds."""
         if pred.op.startswith("fieldref"):
@@ -228,19 +268,36 @@ class Batch:
         col = self.column(pred.field)
         if col is None:
             return np.full(len(rows), pred.op in ("missing", "null"))
-        return self._pred_table(pred, col)[self._codes(pred.field, col, rows)]
+        return self._pred_table(pred, col, rows)[self._codes(pred.field, col, rows)]
 
-    def _pred_table(self, pred: Pred, col: _Column) -> np.ndarray:
-        """The predicate per distinct value of its column (plus the absent slot), computed once."""
+    def _pred_table(self, pred: Pred, col: _Column, rows: np.ndarray | None = None) -> np.ndarray:
+        """The predicate per distinct value of its column, plus the absent-value slot.
+
+        Costly operators (``LAZY_OPS``) asked for some ``rows`` are answered for those rows' values
+        only; the table then holds False for the others, and is not kept for the batch.
+        """
         table = self._preds.get(pred)
-        if table is None:
-            scanned = self.plan and (pred.op == "eq" or pred.op in SCANNED_OPS)
-            plan = self.plan.for_pred(pred) if scanned else None
-            if plan is not None and pred in plan.index:
-                self._scan(plan, col)
-                table = self._preds[pred]
-            else:
-                table = self._preds[pred] = self._distinct(pred, col)
+        if table is not None:
+            return table
+        if pred.op in PRESENCE_OPS:
+            table = self._preds[pred] = _presence(pred, col)
+            return table
+        plan = self.plan.for_pred(pred) if self.plan and (pred.op == "eq" or pred.op in SCANNED_OPS) else None
+        if plan is not None and pred in plan.index:
+            self._scan(plan, col)
+            return self._preds[pred]
+        memo, slots = self._slots(col)
+        known = memo.slot_table(pred)
+        lazy = rows is not None and pred.op in LAZY_OPS
+        positions = col.present_codes(rows) if lazy else np.arange(len(slots))
+        positions = positions[~known.done[slots[positions]]]
+        if len(positions):
+            values = col.values.take(pa.array(positions))
+            lowered = values if pred.cased else pc.utf8_lower(values)
+            known.store(slots[positions], answer(pred, values, lowered))
+        table = np.append(known.result[slots], False)
+        if not lazy:
+            self._preds[pred] = table
         return table
 
     def _codes(self, field: str, col: _Column, rows: np.ndarray) -> np.ndarray:
@@ -256,36 +313,30 @@ class Batch:
         return codes
 
     def _scan(self, plan: FieldPlan, col: _Column) -> None:
-        """Answer every string test of one field in one pass over its distinct values."""
-        values = (col.values if plan.preds[0].cased else col.lowered).to_pylist()
-        n = len(values)
+        """Answer every string test of one field for all its distinct values at once."""
+        results, held = self._scan_results(plan, col)
+        for pred, row, any_held in zip(plan.preds, results, held.tolist(), strict=True):
+            self._preds[pred] = row
+            self._held[pred] = any_held
+
+    def _scan_results(self, plan: FieldPlan, col: _Column) -> tuple[np.ndarray, np.ndarray]:
+        """The plan's tests x the column's distinct values (plus the absent slot), and which tests
+        hold for any value: values met in earlier batches from the memory, new ones in one pass of
+        the plan's automaton."""
+        memo, slots = self._slots(col)
+        known = memo.scan_table(plan)
+        positions = np.flatnonzero(~known.done[slots])
+        if len(positions):
+            values = col.values if plan.preds[0].cased else col.lowered
+            if len(positions) < len(slots):
+                values = values.take(pa.array(positions))
+            known.store(slots[positions], scan_values(plan, values.to_pylist()))
+        n = len(slots)
         results = np.zeros((len(plan.preds), n + 1), dtype=bool)
+        known.spread(slots, results)
         for index in plan.always:
             results[index, :n] = True
-        if plan.equals:
-            positions: dict[str, list[int]] = {}  # lower-casing can merge distinct values
-            for i, v in enumerate(values):
-                positions.setdefault(v, []).append(i)
-            for text, indexes in plan.equals.items():
-                for i in positions.get(text, ()):
-                    results[indexes, i] = True
-        if plan.automaton is not None:
-            entries = plan.entries
-            iterate = plan.automaton.iter
-            for i, value in enumerate(values):
-                if not value:
-                    continue
-                last = len(value) - 1
-                for end, slot in iterate(value):
-                    entry = entries[slot]
-                    if entry.contains:
-                        results[entry.contains, i] = True
-                    if entry.prefix and end + 1 == entry.length:
-                        results[entry.prefix, i] = True
-                    if entry.suffix and end == last:
-                        results[entry.suffix, i] = True
-        for pred, row in zip(plan.preds, results, strict=True):
-            self._preds[pred] = row
+        return results, results[:, :n].any(axis=1)
 
     def _fieldref(self, pred: Pred, rows: np.ndarray) -> np.ndarray:
         left, right = self.column(pred.field), self.column(str(pred.value))
@@ -303,30 +354,75 @@ class Batch:
         return present & result.fill_null(False).to_numpy(zero_copy_only=False)
 
     def keyword_rows(self, kw: Keyword, rows: np.ndarray) -> np.ndarray:
-        raw = keyword_pred(kw)
-        if raw is not None:
-            return self.pred_rows(raw, rows)
+        """Where some field's value passes the keyword's test. Plain string keywords are answered
+        per distinct value of each field, with every keyword of the rule set in one scan (and the
+        memory across batches), instead of searching a text of all of each event's values: a
+        batch's values repeat, its events' texts do not."""
         mask = np.zeros(len(rows), dtype=bool)
-        for field in self.searchable_fields():
-            remaining = np.flatnonzero(~mask)
-            if not len(remaining):
-                break
-            hit = self.pred_rows(Pred(field, kw.op, kw.value, kw.cased, kw.flags), rows[remaining])
-            mask[remaining[hit]] = True
+        pred = keyword_pred(kw)
+        if pred is None:
+            for field in self.searchable_fields():
+                remaining = np.flatnonzero(~mask)
+                if not len(remaining):
+                    break
+                hit = self.pred_rows(Pred(field, kw.op, kw.value, kw.cased, kw.flags), rows[remaining])
+                mask[remaining[hit]] = True
+            return mask
+        plan = self.plan.for_pred(pred) if self.plan is not None else None
+        if plan is None or pred not in plan.index:
+            plan = self._keyword_plan(pred)
+        index = plan.index[pred]
+        for col, results, held in self._keyword_tables(plan):
+            if held[index]:
+                todo = np.flatnonzero(~mask)
+                if not len(todo):
+                    break
+                mask[todo] = results[index][col.codes[rows[todo]]]
         return mask
 
+    def _keyword_plan(self, pred: Pred) -> FieldPlan:
+        """A plan of one keyword test, for a batch matched without a rule set's plan."""
+        plan = self._own_plans.get(pred)
+        if plan is None:
+            plan = self._own_plans[pred] = FieldPlan()
+            plan.add(pred)
+            plan.finish()
+        return plan
+
+    def _keyword_tables(self, plan: FieldPlan) -> list[tuple[_Column, np.ndarray, np.ndarray]]:
+        """For each searchable field in which some keyword of the plan holds: its column, the
+        keywords x distinct values table and which keywords hold in it (computed once a batch)."""
+        tables = self._keyword_results.get(plan)
+        if tables is None:
+            tables = []
+            for key, names in self._names.items():
+                if all(name.startswith(META_PREFIX) for name in names):
+                    continue
+                col = self.column(key)
+                if col is None:
+                    continue
+                results, held = self._scan_results(plan, col)
+                if held.any():
+                    tables.append((col, results, held))
+            self._keyword_results[plan] = tables
+        return tables
+
     # ---------------------------------------------------------------- expressions
-    def _one_field_table(self, expr: Or | And, field: str) -> tuple[_Column, np.ndarray] | None:
+    def _one_field_table(self, expr: Or | And, field: str,
+                         rows: np.ndarray) -> tuple[_Column, np.ndarray] | None:
         """An Or/And of tests on one field, answered per distinct value: the tests' tables combined
-        once per batch, so the rows are looked up once instead of once per test."""
+        once per batch, so the rows are looked up once instead of once per test (not kept when a
+        costly test was answered for these rows' values only)."""
         table = self._preds.get(expr)  # type: ignore[arg-type]
         col = self.column(field)
         if col is None:
             return None
         if table is None:
-            parts = [self._pred_table(p, col) for p in expr.args]  # type: ignore[arg-type]
+            args: tuple[Pred, ...] = expr.args  # type: ignore[assignment]
+            parts = [self._pred_table(p, col, rows) for p in args]
             table = np.logical_or.reduce(parts) if isinstance(expr, Or) else np.logical_and.reduce(parts)
-            self._preds[expr] = table  # type: ignore[index]
+            if not any(p.op in LAZY_OPS for p in args):
+                self._preds[expr] = table  # type: ignore[index]
         return col, table
 
     def eval(self, expr: Expr, rows: np.ndarray) -> np.ndarray:
@@ -336,7 +432,7 @@ class Batch:
         if isinstance(expr, (Or, And)):
             field = single_field(expr)
             if field is not None:
-                found = self._one_field_table(expr, field)
+                found = self._one_field_table(expr, field, rows)
                 if found is None:  # the field is absent from the batch: only missing/null tests hold
                     held = [p.op in ("missing", "null") for p in expr.args]  # type: ignore[union-attr]
                     return np.full(len(rows), any(held) if isinstance(expr, Or) else all(held))
@@ -392,14 +488,42 @@ class Batch:
         col = self.column(field)
         if col is None:
             return np.zeros(self.num_rows, dtype=bool)
-        table = _with_sentinel(pc.is_in(col.lowered, value_set=pa.array(sorted(values))))
+        table = np.append(_to_bool(pc.is_in(col.lowered, value_set=pa.array(sorted(values)))), False)
         return table[col.codes]
 
     def detection_rows(self, detection: Detection) -> np.ndarray:
         rows = self.filter_rows(detection.logfilter)
-        if not len(rows):
-            return rows
+        if not len(rows) or not self.may_hold(detection.expr):
+            return rows[:0]
         return rows[self.eval(detection.expr, rows)]
+
+    # ---------------------------------------------------------------- pruning
+    def may_hold(self, expr: Expr) -> bool:
+        """False when ``expr`` holds for no event of the batch, decided from the per-distinct-value
+        tables alone (no row is looked at): most rules match nothing in a given batch, and this
+        answers them for a few dictionary lookups instead of an evaluation over their rows. True
+        means "maybe": the rows are then evaluated."""
+        if isinstance(expr, Pred):
+            return self._pred_may_hold(expr)
+        if isinstance(expr, And):
+            return all(self.may_hold(arg) for arg in expr.args)
+        if isinstance(expr, Or):
+            return any(self.may_hold(arg) for arg in expr.args)
+        if isinstance(expr, Const):
+            return expr.value
+        return True  # Not, Keyword: not worth deciding here
+
+    def _pred_may_hold(self, pred: Pred) -> bool:
+        held = self._held.get(pred)
+        if held is None:
+            if pred.op in LAZY_OPS or pred.op.startswith("fieldref"):
+                held = True
+            else:
+                col = self.column(pred.field)
+                held = (pred.op in ("missing", "null") if col is None
+                        else bool(self._pred_table(pred, col).any()))
+            self._held[pred] = held
+        return held
 
 
 def match_rules(batch: Batch, rules: Iterable[CompiledRule]) -> dict[str, np.ndarray]:

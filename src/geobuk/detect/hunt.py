@@ -6,12 +6,14 @@ few events correlation rules need) are kept.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 from geobuk.detect.correlate import (
@@ -22,15 +24,14 @@ from geobuk.detect.correlate import (
     referenced_rules,
     suppressed_rules,
 )
-from geobuk.detect.engine import Batch, match_rules
+from geobuk.detect.engine import META_PREFIX, Batch, match_rules
 from geobuk.detect.findings import Finding, level_rank
 from geobuk.detect.indicators import IndicatorIndex, match_indicators
 from geobuk.detect.ir import CompiledRule, Correlation
-from geobuk.detect.plan import Plan
+from geobuk.detect.memo import ValueMemo
 from geobuk.detect.rulesets import RuleSet
 from geobuk.sources import ReadProgress, iter_batches
 
-META = ("_source", "_record", "_timestamp", "_host")
 
 
 @dataclass
@@ -60,20 +61,27 @@ def parse_time(text: str | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _rows_as_dicts(table: pa.Table, rows: list[int]) -> list[dict]:
-    """The given rows as dicts of their present fields. Batches are wide (hundreds of fields, most of
-    them absent from any one event), so columns that are empty for these rows are skipped whole."""
+def _rows_as_dicts(table: pa.Table, rows: list[int]) -> list[tuple[dict, dict]]:
+    """The given rows as (metadata, event) dicts of their present fields. Batches are wide (hundreds
+    of fields, about thirty in any one event): only the cells that hold a value are visited."""
     index = pa.array(rows, type=pa.int64())
-    present: list[tuple[str, list]] = []
+    metas: list[dict] = [{} for _ in rows]
+    events: list[dict] = [{} for _ in rows]
     for name, column in zip(table.column_names, table.columns, strict=True):
         taken = column.take(index)
-        if taken.null_count < len(rows):
-            present.append((name, taken.to_pylist()))
-    return [{name: values[i] for name, values in present if values[i] is not None} for i in range(len(rows))]
-
-
-def _event(row: dict) -> dict[str, str]:
-    return {k: v for k, v in row.items() if not k.startswith("_")}
+        nulls = taken.null_count
+        if nulls == len(rows):
+            continue
+        target = metas if name.startswith(META_PREFIX) else events
+        if nulls:
+            valid = taken.is_valid()
+            positions: Iterable[int] = np.flatnonzero(valid.to_numpy(zero_copy_only=False)).tolist()
+            taken = taken.filter(valid)
+        else:
+            positions = range(len(rows))
+        for i, value in zip(positions, taken.to_pylist(), strict=True):
+            target[i][name] = value
+    return list(zip(metas, events, strict=True))
 
 
 class Hunter:
@@ -81,6 +89,19 @@ class Hunter:
 
     def __init__(self, ruleset: RuleSet, *, indicators: IndicatorIndex | None = None,
                  attribution: Attribution | None = None, min_level: str = "informational") -> None:
+        # Rules, their plan and automata are hundreds of thousands of objects that live as long as the
+        # hunt: the cyclic collector would walk them all at each of its collections while building
+        # them and while matching (which allocates a lot). Built with it off, then frozen out of its
+        # sight (``gc.freeze``); they are still freed by reference counting.
+        gc.disable()
+        try:
+            self._build(ruleset, indicators, attribution, min_level)
+        finally:
+            gc.freeze()
+            gc.enable()
+
+    def _build(self, ruleset: RuleSet, indicators: IndicatorIndex | None, attribution: Attribution | None,
+               min_level: str) -> None:
         self.min_rank = level_rank(min_level)
         self.problems: list[str] = []
         self.correlations = self._usable_correlations(ruleset)
@@ -91,7 +112,8 @@ class Hunter:
                       if r.id in self.referenced or (level_rank(r.level) >= self.min_rank
                                                      and r.id not in self.suppressed)]
         self.by_id = {r.id: r for r in self.rules}
-        self.plan = Plan(self.rules)
+        self.plan = ruleset.field_plan()
+        self.memo = ValueMemo()  # answers per distinct value, kept from batch to batch
         self.indicators = indicators
         self.attribution = attribution or Attribution()
         self.actors = {r.id: self.attribution.rule_actor(r) for r in self.rules}
@@ -121,30 +143,31 @@ class Hunter:
     def batch(self, table: pa.Table) -> list[Finding]:
         """Findings of one batch (correlation inputs are kept for ``finish``)."""
         findings: list[Finding] = []
-        hits = match_rules(Batch(table, self.plan), self.rules)
+        hits = match_rules(Batch(table, self.plan, self.memo), self.rules)
         rows_needed = sorted({int(r) for rows in hits.values() for r in rows})
         indicator_hits = match_indicators(table, self.indicators) if self.indicators else []
         rows_needed = sorted(set(rows_needed) | {h[0] for h in indicator_hits})
         if not rows_needed:
             return findings
+        # One event dict per row, shared by the findings of that row (nothing mutates it).
         row_of = dict(zip(rows_needed, _rows_as_dicts(table, rows_needed), strict=True))
         for rule_id, rows in hits.items():
             rule = self.by_id[rule_id]
             report = rule.id not in self.suppressed and level_rank(rule.level) >= self.min_rank
             for r in rows:
-                row = row_of[int(r)]
+                row, event = row_of[int(r)]
                 if rule.id in self.referenced:
                     ref = (row.get("_source") or "", row.get("_record") or "")
                     self.matches.append(Match(rule.id, rule.name, parse_time(row.get("_timestamp")),
-                                              _event(row), ref))
+                                              event, ref))
                 if report:
                     findings.append(self._finding("sigma", rule.id, rule.title, rule.level, list(rule.tags),
-                                                  self.actors.get(rule.id), None, row))
+                                                  self.actors.get(rule.id), None, row, event))
         for r, kind, value, oid, name in indicator_hits:
             indicator = {"id": oid, "type": kind, "value": value, "name": name}
             findings.append(self._finding("indicator", oid, f"Known indicator: {name or value}", "high",
                                           [], self.attribution.indicator_actor.get(oid), indicator,
-                                          row_of[r]))
+                                          *row_of[r]))
         return findings
 
     def finish(self) -> list[Finding]:
@@ -156,11 +179,11 @@ class Hunter:
                 if level_rank(hit.correlation.level) >= self.min_rank]
 
     def _finding(self, kind: str, rule_id: str, title: str, level: str, tags: list[str],
-                 actor: str | None, indicator: dict | None, row: dict) -> Finding:
+                 actor: str | None, indicator: dict | None, row: dict, event: dict) -> Finding:
         return Finding(kind=kind, rule_id=rule_id, rule_title=title, level=level, tags=tags, actor=actor,
                        indicator=indicator, source_file=row.get("_source") or "",
                        record_id=row.get("_record"), timestamp=row.get("_timestamp"),
-                       host=row.get("_host"), event=_event(row))
+                       host=row.get("_host"), event=event)
 
     def _correlation_finding(self, hit: CorrelationHit) -> Finding:
         corr = hit.correlation

@@ -30,6 +30,20 @@ class Pred:
     cased: bool = False
     flags: str = ""
 
+    def __hash__(self) -> int:
+        # Engines key their per-batch answers by predicate, hundreds of thousands of lookups a
+        # batch: the hash is computed once. It is never pickled (string hashes differ per process).
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash((self.field, self.op, self.value, self.cased, self.flags))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_hash", None)
+        return state
+
 
 @dataclass(frozen=True)
 class Keyword:

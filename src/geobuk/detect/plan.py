@@ -17,8 +17,11 @@ import ahocorasick
 from geobuk.detect.ir import And, CompiledRule, Expr, Keyword, Not, Or, Pred
 
 SCANNED_OPS = ("contains", "startswith", "endswith")
-#: The pseudo-field keywords are searched in: every value of an event, joined (see ``engine``).
-RAW_FIELD = "\x00raw"
+#: Keyword operators answered by scanning every field's distinct values (see ``keyword_pred``).
+KEYWORD_OPS = ("eq", "contains", "startswith", "endswith")
+#: The pseudo-field of keyword tests: a keyword holds where any field's value passes its test.
+KEYWORD_FIELD = "\x00keyword"
+#: Separates values where engines join an event's values into one text (``render_sql``).
 SEPARATOR = "\x1f"
 
 
@@ -32,9 +35,10 @@ class PatternEntry:
     suffix: list[int] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)
 class FieldPlan:
-    """All string tests on one field with one case sensitivity."""
+    """All string tests on one field with one case sensitivity (hashed by identity: answers are
+    remembered per plan, see ``memo``)."""
 
     preds: list[Pred] = field(default_factory=list)
     equals: dict[str, list[int]] = field(default_factory=dict)
@@ -70,12 +74,12 @@ class FieldPlan:
 
 
 def keyword_pred(kw: Keyword) -> Pred | None:
-    """A keyword as a test on the joined raw values, when one exists (else it is searched per field)."""
-    if kw.op not in ("eq", "contains", "startswith", "endswith") or SEPARATOR in kw.value:
+    """A keyword as a test on the keyword pseudo-field, when it is a plain string test (else it is
+    searched field by field). Engines answer it per field value, so ``eq`` is a whole value of
+    some field, ``startswith`` the start of one."""
+    if kw.op not in KEYWORD_OPS:
         return None
-    text = {"eq": f"{SEPARATOR}{kw.value}{SEPARATOR}", "contains": kw.value,
-            "startswith": f"{SEPARATOR}{kw.value}", "endswith": f"{kw.value}{SEPARATOR}"}[kw.op]
-    return Pred(RAW_FIELD, "contains", text, kw.cased)
+    return Pred(KEYWORD_FIELD, kw.op, kw.value, kw.cased)
 
 
 def _walk(expr: Expr) -> Iterable[Pred]:

@@ -8,7 +8,9 @@ compiled again.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import os
 import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,10 +20,12 @@ import yaml
 
 from geobuk.config import home
 from geobuk.detect.ir import CompiledRule, Correlation
+from geobuk.detect.plan import Plan
 from geobuk.errors import InputError
 
-#: Bump when the compiled form or the compiler's output changes: old cache entries are then ignored.
-COMPILER_VERSION = "3"
+#: Bump when the compiled form, the compiler's output or the field plan (cached with a rule set) changes:
+#: old cache entries are then ignored.
+COMPILER_VERSION = "5"
 RULE_SUFFIXES = (".yml", ".yaml")
 BUILTIN_RULES = Path(__file__).parent / "rules"
 
@@ -52,6 +56,7 @@ class RuleSet:
     problems: list[RuleProblem] = field(default_factory=list)
     cached_files: int = 0
     compiled_files: int = 0
+    plan: Plan | None = field(default=None, repr=False, compare=False)
 
     def extend(self, other: RuleSet) -> None:
         self.rules += other.rules
@@ -59,6 +64,15 @@ class RuleSet:
         self.problems += other.problems
         self.cached_files += other.cached_files
         self.compiled_files += other.compiled_files
+        self.plan = None
+
+    def field_plan(self) -> Plan:
+        """The field plan of every rule (built once, and cached with the set: building the automata
+        of thousands of rules costs more than loading them). A hunt of a subset of the rules (a
+        higher ``--min-level``) uses it too: the extra patterns are scanned and never asked."""
+        if self.plan is None:
+            self.plan = Plan(self.rules)
+        return self.plan
 
 
 def rule_files(paths: Iterable[Path]) -> list[Path]:
@@ -99,29 +113,78 @@ def compile_file(path: Path, data: bytes, pipeline: str = "windows") -> RuleSet:
 
 def load_ruleset(paths: Sequence[Path], *, cache_dir: Path | None = None,
                  pipeline: str = "windows") -> RuleSet:
-    """Compiled rules from every rule file under ``paths``; unloadable rules listed in ``problems``."""
+    """Compiled rules from every rule file under ``paths``; unloadable rules listed in ``problems``.
+
+    With a cache, the whole set is also kept as one entry keyed by every file's key and path: a
+    hunt with the same rules as last time then reads one file instead of thousands (opening and
+    unpickling 2,858 small entries cost more than the hunt of a day of logs).
+    """
+    files = rule_files(paths)
+    if cache_dir is None:
+        result = RuleSet()
+        for path in files:
+            result.extend(compile_file(path, path.read_bytes(), pipeline))
+            result.compiled_files += 1
+        return result
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    contents = [path.read_bytes() for path in files]
+    keys = [_cache_key(data, pipeline) for data in contents]
+    bundle = cache_dir / f"set-{_bundle_key(files, keys)}.pickle"
+    cached = _read_entry(bundle)
+    if cached is not None:
+        cached.cached_files, cached.compiled_files = len(files), 0
+        return cached
     result = RuleSet()
-    if cache_dir is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-    for path in rule_files(paths):
-        data = path.read_bytes()
-        entry = cache_dir / f"{_cache_key(data, pipeline)}.pickle" if cache_dir else None
-        if entry is not None and entry.exists():
-            try:
-                compiled: RuleSet = pickle.loads(entry.read_bytes())
-                result.extend(_relocate(compiled, path))
-                result.cached_files += 1
-                continue
-            except Exception:  # a damaged or foreign cache entry: compile again  # noqa: BLE001
-                entry.unlink(missing_ok=True)
+    for path, data, key in zip(files, contents, keys, strict=True):
+        entry = cache_dir / f"{key}.pickle"
+        compiled = _read_entry(entry)
+        if compiled is not None:
+            result.extend(_relocate(compiled, path))
+            result.cached_files += 1
+            continue
         compiled = compile_file(path, data, pipeline)
-        if entry is not None:
-            tmp = entry.with_suffix(".tmp")
-            tmp.write_bytes(pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL))
-            tmp.replace(entry)
+        _write_entry(entry, compiled)
         result.extend(compiled)
         result.compiled_files += 1
+    gc.disable()
+    try:
+        result.field_plan()
+    finally:
+        gc.enable()
+    _write_entry(bundle, result)
     return result
+
+
+def _bundle_key(files: Sequence[Path], keys: Sequence[str]) -> str:
+    h = hashlib.sha256()
+    for path, key in zip(files, keys, strict=True):
+        h.update(f"{path}\0{key}\0".encode())
+    return h.hexdigest()
+
+
+def _read_entry(entry: Path) -> RuleSet | None:
+    """A cache entry, or None if there is none or it is damaged or foreign (it is then removed)."""
+    try:
+        data = entry.read_bytes()
+    except OSError:
+        return None
+    gc.disable()  # thousands of small objects: collections while unpickling only cost time
+    try:
+        loaded = pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a damaged or foreign cache entry: compile again
+        loaded = None
+    finally:
+        gc.enable()
+    if not isinstance(loaded, RuleSet):
+        entry.unlink(missing_ok=True)
+        return None
+    return loaded
+
+
+def _write_entry(entry: Path, compiled: RuleSet) -> None:
+    tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(pickle.dumps(compiled, protocol=pickle.HIGHEST_PROTOCOL))
+    tmp.replace(entry)
 
 
 def _relocate(compiled: RuleSet, path: Path) -> RuleSet:
