@@ -33,7 +33,6 @@ from geobuk.detect.rulesets import RuleSet
 from geobuk.sources import ReadProgress, iter_batches
 
 
-
 @dataclass
 class HuntResult:
     findings: list[Finding] = field(default_factory=list)
