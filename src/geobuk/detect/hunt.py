@@ -7,6 +7,7 @@ few events correlation rules need) are kept.
 from __future__ import annotations
 
 import gc
+import operator
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -61,26 +62,40 @@ def parse_time(text: str | None) -> datetime | None:
 
 
 def _rows_as_dicts(table: pa.Table, rows: list[int]) -> list[tuple[dict, dict]]:
-    """The given rows as (metadata, event) dicts of their present fields. Batches are wide (hundreds
-    of fields, about thirty in any one event): only the cells that hold a value are visited."""
+    """The given rows as (metadata, event) dicts of their present fields.
+
+    Batches are wide (hundreds of fields, about thirty in any one event) and events of one kind
+    have the same fields: rows are grouped by the set of fields they have, and each group's dicts
+    are built from that group's columns alone, without a Python step per cell.
+    """
     index = pa.array(rows, type=pa.int64())
-    metas: list[dict] = [{} for _ in rows]
-    events: list[dict] = [{} for _ in rows]
+    names: list[str] = []
+    values: list[list] = []
+    present: list[np.ndarray] = []
     for name, column in zip(table.column_names, table.columns, strict=True):
         taken = column.take(index)
-        nulls = taken.null_count
-        if nulls == len(rows):
-            continue
-        target = metas if name.startswith(META_PREFIX) else events
-        if nulls:
-            valid = taken.is_valid()
-            positions: Iterable[int] = np.flatnonzero(valid.to_numpy(zero_copy_only=False)).tolist()
-            taken = taken.filter(valid)
-        else:
-            positions = range(len(rows))
-        for i, value in zip(positions, taken.to_pylist(), strict=True):
-            target[i][name] = value
-    return list(zip(metas, events, strict=True))
+        if taken.null_count < len(rows):
+            names.append(name)
+            values.append(taken.to_pylist())
+            present.append(taken.is_valid().to_numpy(zero_copy_only=False))
+    out: list[tuple[dict, dict]] = [({}, {})] * len(rows)
+    if not names:
+        return [({}, {}) for _ in rows]
+    held = np.column_stack(present)
+    shapes: dict[bytes, list[int]] = {}
+    for i, shape in enumerate(map(bytes, np.packbits(held, axis=1))):
+        shapes.setdefault(shape, []).append(i)
+    for members in shapes.values():
+        columns = np.flatnonzero(held[members[0]]).tolist()
+        pick = operator.itemgetter(*members) if len(members) > 1 else (lambda seq, i=members[0]: (seq[i],))
+        meta = [c for c in columns if names[c].startswith(META_PREFIX)]
+        fields = [c for c in columns if not names[c].startswith(META_PREFIX)]
+        meta_names, field_names = [names[c] for c in meta], [names[c] for c in fields]
+        metas = zip(*(pick(values[c]) for c in meta), strict=True) if meta else ((),) * len(members)
+        events = zip(*(pick(values[c]) for c in fields), strict=True) if fields else ((),) * len(members)
+        for i, m, e in zip(members, metas, events, strict=True):
+            out[i] = (dict(zip(meta_names, m, strict=True)), dict(zip(field_names, e, strict=True)))
+    return out
 
 
 class Hunter:
