@@ -215,6 +215,25 @@ def scan_values(plan: FieldPlan, values: list[str | None]) -> list[list[int]]:
     return hits
 
 
+class _Pairs:
+    """A batch's rows grouped by their (channel, event id) pair: ``order`` lists the rows pair after
+    pair (ascending within each), ``bounds[i]:bounds[i + 1]`` are pair i's; ``channel[i]`` and
+    ``event_id[i]`` are the pair's codes into ``channels`` and ``event_ids`` (lower-cased distinct
+    values; the code one past the end is an absent value)."""
+
+    def __init__(self, channel: _Column | None, event_id: _Column | None, num_rows: int) -> None:
+        self.channels: list[str] = channel.lowered.to_pylist() if channel is not None else []
+        self.event_ids: list[str] = event_id.lowered.to_pylist() if event_id is not None else []
+        ch = channel.codes if channel is not None else np.zeros(num_rows, dtype=np.int64)
+        eid = event_id.codes if event_id is not None else np.zeros(num_rows, dtype=np.int64)
+        width = len(self.event_ids) + 1
+        pairs, inverse = np.unique(ch.astype(np.int64) * width + eid, return_inverse=True)
+        self.channel, self.event_id = pairs // width, pairs % width
+        self.order = np.argsort(inverse, kind="stable")
+        self.bounds = np.zeros(len(pairs) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(inverse, minlength=len(pairs)), out=self.bounds[1:])
+
+
 class Batch:
     """A table of events being hunted, with the caches that make repeated predicates cheap.
 
@@ -235,10 +254,12 @@ class Batch:
         self._group_codes: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
         self._columns: dict[str, _Column | None] = {}
         self._preds: dict[Pred, np.ndarray] = {}
-        self._filters: dict[tuple, np.ndarray] = {}
+        self._filters: dict[LogFilter, np.ndarray] = {}
         self._group_ids: set[int] = set()
         self._held: dict[Pred, bool] = {}
         self._keyword_results: dict[FieldPlan, list[tuple[_Column, np.ndarray, np.ndarray]]] = {}
+        self._pair_groups: _Pairs | None = None
+        self._value_sets: dict[tuple[int, frozenset[str]], np.ndarray] = {}
         self._own_plans: dict[Pred, FieldPlan] = {}
 
     # ---------------------------------------------------------------- columns
@@ -472,24 +493,40 @@ class Batch:
 
     # ---------------------------------------------------------------- log filters
     def filter_rows(self, logfilter: LogFilter) -> np.ndarray:
-        """Row indices of events a detection with this filter can match."""
-        key = logfilter.key
-        rows = self._filters.get(key)
+        """Row indices of events a detection with this filter can match (ascending).
+
+        Rows are grouped once per batch by their (channel, event id) pair, of which a batch has a
+        few dozen: a filter then picks whole groups, at a cost that does not grow with the batch."""
+        rows = self._filters.get(logfilter)
         if rows is None:
-            mask = np.ones(self.num_rows, dtype=bool)
-            for field, values in (("Channel", logfilter.channels), ("EventID", logfilter.event_ids)):
-                if values:
-                    mask &= self._in(field, values)
-            rows = self._filters[key] = np.flatnonzero(mask)
+            if not logfilter.channels and not logfilter.event_ids:
+                rows = np.arange(self.num_rows)
+            else:
+                pairs = self._pairs()
+                ok = np.ones(len(pairs.channel), dtype=bool)
+                if logfilter.channels:
+                    ok &= self._value_in(pairs.channels, logfilter.channels)[pairs.channel]
+                if logfilter.event_ids:
+                    ok &= self._value_in(pairs.event_ids, logfilter.event_ids)[pairs.event_id]
+                bounds = pairs.bounds
+                chosen = [pairs.order[bounds[i]:bounds[i + 1]] for i in np.flatnonzero(ok).tolist()]
+                rows = np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.int64)
+            self._filters[logfilter] = rows
             self._group_ids.add(id(rows))
         return rows
 
-    def _in(self, field: str, values: frozenset[str]) -> np.ndarray:
-        col = self.column(field)
-        if col is None:
-            return np.zeros(self.num_rows, dtype=bool)
-        table = np.append(_to_bool(pc.is_in(col.lowered, value_set=pa.array(sorted(values)))), False)
-        return table[col.codes]
+    def _pairs(self) -> _Pairs:
+        if self._pair_groups is None:
+            self._pair_groups = _Pairs(self.column("Channel"), self.column("EventID"), self.num_rows)
+        return self._pair_groups
+
+    def _value_in(self, values: list[str], wanted: frozenset[str]) -> np.ndarray:
+        """Which of a column's (lower-cased) distinct values are in ``wanted``, plus the absent slot."""
+        table = self._value_sets.get((id(values), wanted))
+        if table is None:
+            table = np.array([v in wanted for v in values] + [False], dtype=bool)
+            self._value_sets[(id(values), wanted)] = table
+        return table
 
     def detection_rows(self, detection: Detection) -> np.ndarray:
         rows = self.filter_rows(detection.logfilter)
