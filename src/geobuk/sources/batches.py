@@ -26,6 +26,7 @@ from geobuk.errors import InputError
 from geobuk.sources.base import Event, ReadContext
 from geobuk.sources.detect import detect_reader
 from geobuk.sources.inputs import Source
+from geobuk.sources.pool import Wire
 from geobuk.sources.tables import events_table
 
 _IPC_OPTIONS = pa.ipc.IpcWriteOptions(use_threads=False)  # small tables: threads cost more than they give
@@ -126,21 +127,22 @@ def read_source(source: Source, *, fmt: str | None = None, batch_size: int = 50_
     return read_sources([source], fmt=fmt, batch_size=batch_size, threads=threads)
 
 
-def to_wire(batch: EventBatch) -> tuple:
-    """The batch as plain values and IPC bytes, cheap to send to another process."""
+def to_wire(batch: EventBatch) -> Wire:
+    """The batch as plain values and an IPC stream, cheap to send to another process."""
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, batch.table.schema, options=_IPC_OPTIONS) as writer:
         writer.write_table(batch.table)
-    return (batch.source, batch.reader, sink.getvalue(), batch.errors, batch.last, batch.position,
-            batch.sources_done, batch.sources)
+    header = (batch.source, batch.reader, batch.errors, batch.last, batch.position, batch.sources_done,
+              batch.sources)
+    return Wire(header, sink.getvalue())
 
 
-def wire_size(wire: tuple) -> int:
+def wire_size(wire: Wire) -> int:
     """Bytes a batch in wire form holds (what a reorder buffer must budget for)."""
-    return wire[2].size
+    return len(memoryview(wire.blob))
 
 
-def from_wire(wire: tuple) -> EventBatch:
-    source, reader, payload, errors, last, position, sources_done, sources = wire
-    table = pa.ipc.open_stream(payload).read_all()
+def from_wire(wire: Wire) -> EventBatch:
+    source, reader, errors, last, position, sources_done, sources = wire.header
+    table = pa.ipc.open_stream(pa.py_buffer(wire.blob)).read_all()
     return EventBatch(source, reader, table, errors, last, position, sources_done, sources)

@@ -34,6 +34,7 @@ import signal
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
@@ -50,6 +51,16 @@ _HINT = ("if it died at once: workers import the program's main module, which mu
          "entry point is guarded by `if __name__ == \"__main__\":` (else use workers=1)")
 PRELOAD = ["geobuk.sources"]
 DEFAULT_BUDGET = 256 << 20
+
+
+@dataclass(frozen=True)
+class Wire:
+    """An encoded result whose bulk (``blob``, bytes-like) crosses the pipe as raw bytes next to its
+    pickled ``header``: pickling a buffer of tens of megabytes copies it twice more on each side.
+    The parent receives ``blob`` as ``bytes``."""
+
+    header: Any
+    blob: Any
 
 
 def _identity(value: Any) -> Any:
@@ -82,7 +93,8 @@ def ordered_map(tasks: Sequence[T], work: Callable[[T], Iterator[R]], *, workers
 
     With ``workers <= 1`` (or a single task) everything runs in this process and ``encode``/``decode``
     are not used; otherwise ``work`` (picklable: a module-level function or a ``functools.partial``
-    of one) runs in worker processes, and each result crosses as ``encode(result)``. ``weigh`` tells
+    of one) runs in worker processes, and each result crosses as ``encode(result)`` (pickled, except
+    the blob of a ``Wire``, which crosses as raw bytes). ``weigh`` tells
     how much of ``budget`` an encoded result takes while it waits in the reorder buffer.
     """
     if workers <= 1 or len(tasks) <= 1:
@@ -157,7 +169,9 @@ class _Reorder:
                                    f"while reading {self.tasks[current]!r}; {_HINT}") from None
 
     def _take(self, worker: _Worker) -> None:
-        index, kind, payload = worker.results.recv()
+        index, kind, payload, blob = worker.results.recv()
+        if blob:
+            payload = Wire(payload, worker.results.recv_bytes())
         if kind in (_MORE, _LAST):
             self.waiting.setdefault(index, deque()).append(payload)
             self.held += self.weigh(payload)
@@ -223,15 +237,26 @@ def _serve(work: Callable, encode: Callable, tasks: Sequence[Any], numbers: Conn
         try:
             for result in work(tasks[index]):
                 if held is not _NOTHING:
-                    results.send((index, _MORE, held))
+                    _send(results, index, _MORE, held)
                     held = _NOTHING
                 held = encode(result)
-            results.send((index, _EMPTY, None) if held is _NOTHING else (index, _LAST, held))
+            if held is _NOTHING:
+                _send(results, index, _EMPTY, None)
+            else:
+                _send(results, index, _LAST, held)
             continue
         except BaseException as exc:  # any failure must reach the parent, not leave it waiting
             if held is not _NOTHING:  # results made before the failure still reach the parent
-                results.send((index, _MORE, held))
-            results.send((index, *_failure(exc)))
+                _send(results, index, _MORE, held)
+            _send(results, index, *_failure(exc))
+
+
+def _send(results: Connection, index: int, kind: int, payload: Any) -> None:
+    if isinstance(payload, Wire):
+        results.send((index, kind, payload.header, True))
+        results.send_bytes(payload.blob)
+    else:
+        results.send((index, kind, payload, False))
 
 
 def _failure(exc: BaseException) -> tuple[int, Any]:
