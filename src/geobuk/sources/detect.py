@@ -11,6 +11,7 @@ from pathlib import Path
 from geobuk.errors import InputError
 from geobuk.sources.base import READERS, LogReader
 from geobuk.sources.inputs import GZIP_MAGIC, ZIP_MAGIC, Source
+from geobuk.sources.slices import SourceSlice
 
 SNIFF_BYTES = 64 * 1024
 
@@ -19,6 +20,8 @@ def detect_reader(source: Source, forced: str | None = None) -> type[LogReader]:
     """The reader for ``source``; an ``InputError`` naming the source if none recognises it."""
     if source.problem:
         raise InputError(source.name, source.problem)
+    if isinstance(source, SourceSlice):  # its format was detected on the whole file
+        return READERS.get(source.reader)
     if forced:
         return READERS.get(forced)
     head = source.head(SNIFF_BYTES)

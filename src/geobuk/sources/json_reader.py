@@ -22,6 +22,7 @@ from geobuk.sources.base import READERS, RECORD, Event, LogReader, ReadContext
 from geobuk.sources.inputs import Source
 from geobuk.sources.json_flatten import flatten_json
 from geobuk.sources.json_stream import MalformedJson, iter_values
+from geobuk.sources.slices import SliceLines, SourceSlice
 from geobuk.sources.textio import head_text, text_stream, utf8_lines
 
 # Keys under which exports and APIs put their list of events, tried in this order.
@@ -50,15 +51,20 @@ class JsonLinesReader(LogReader):
             return False
 
     def read(self, source: Source, ctx: ReadContext) -> Iterator[Event]:
+        if isinstance(source, SourceSlice):  # part of a large file (see ``slices``)
+            part = SliceLines(source)
+            ctx.position = lambda: part.read
+            yield from _events_of_lines(part, ctx, source.first_line)
+            return
         with source.open() as opened:
             ctx.position = opened.position
             lines = utf8_lines(opened.stream, _peek(opened.stream))
             yield from _events_of_lines(lines, ctx)
 
 
-def _events_of_lines(lines: Iterable[bytes | str], ctx: ReadContext) -> Iterator[Event]:
+def _events_of_lines(lines: Iterable[bytes | str], ctx: ReadContext, first: int = 1) -> Iterator[Event]:
     loads = orjson.loads
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(lines, first):
         try:
             value = loads(line)
         except orjson.JSONDecodeError as exc:

@@ -13,12 +13,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from geobuk.errors import InputError
 from geobuk.sources.base import READERS
 from geobuk.sources.batches import EventBatch, from_wire, read_sources, to_wire, wire_size
 from geobuk.sources.columns import ColumnNames
+from geobuk.sources.detect import detect_reader
 from geobuk.sources.groups import group_sources
-from geobuk.sources.inputs import expand
+from geobuk.sources.inputs import Source, expand
+from geobuk.sources.json_reader import JsonLinesReader
 from geobuk.sources.pool import default_workers, ordered_map
+from geobuk.sources.slices import SourceSlice, split_large
+from geobuk.sources.textio import encoding_of
 
 DEFAULT_BATCH_SIZE = 50_000
 # Starting worker processes costs a few hundred milliseconds (a fresh interpreter importing
@@ -68,7 +73,7 @@ def iter_batches(paths: Iterable[str | Path] | str | Path, fmt: str | None = Non
         paths = [paths]
     if fmt:
         READERS.get(fmt)  # an unknown name fails now, before any work
-    sources = expand(paths)
+    sources = split_large(expand(paths), functools.partial(_splittable, fmt=fmt))
     groups = group_sources(sources)
     bytes_total = sum(source.size for source in sources)
     if workers is None:
@@ -79,18 +84,33 @@ def iter_batches(paths: Iterable[str | Path] | str | Path, fmt: str | None = Non
     batches = ordered_map(groups, work, workers=workers if parallel else 1,
                           encode=to_wire, decode=from_wire, weigh=wire_size)
     names = ColumnNames()
-    files_total = len(sources)
-    files_done = bytes_done = events = 0
+    files_total = sum(1 for source in sources if _ends_file(source))
+    done = files_done = bytes_done = events = 0  # done: sources (slices included) finished
     for batch in batches:
         batch.table = names.apply(batch.table)
         events += batch.table.num_rows
-        for source in sources[files_done:files_done + batch.sources_done]:
+        for source in sources[done:done + batch.sources_done]:
             bytes_done += source.size
-        files_done += batch.sources_done
+            files_done += _ends_file(source)
+        done += batch.sources_done
         if progress is not None:
             # Unless it is ``last``, the batch ends inside the first source not done.
-            current = 0 if batch.last else min(batch.position, sources[files_done].size)
+            current = 0 if batch.last else min(batch.position, sources[done].size)
             progress(ReadProgress(files_done, files_total, bytes_done + current, bytes_total, events,
                                   batch.source))
         yield batch
+
+
+def _ends_file(source: Source) -> bool:
+    return not isinstance(source, SourceSlice) or source.ends_file
+
+
+def _splittable(source: Source, fmt: str | None) -> bool:
+    """A source to cut into slices: UTF-8 JSON Lines (forced or detected; a file that is no log
+    is left whole, to be reported when it is read)."""
+    try:
+        reader = detect_reader(source, fmt)
+    except InputError:
+        return False
+    return reader is JsonLinesReader and encoding_of(source.head(4)) == "utf-8"
 
