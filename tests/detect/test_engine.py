@@ -145,6 +145,14 @@ def test_fieldref_compares_two_fields():
     condition: sel"""), events) == [0]
 
 
+def test_fieldref_on_a_field_empty_in_every_event_of_the_batch_matches_nothing():
+    events = [process(r"C:\a\x.exe", "x", ParentImage=None), process(r"C:\a\y.exe", "y", ParentImage=None)]
+    for negated in ("sel", "not sel"):
+        assert matched(rule(f"""    sel:
+        Image|fieldref: ParentImage
+    condition: {negated}"""), events) == ([] if negated == "sel" else [0, 1])
+
+
 def test_numeric_comparisons():
     events = [process("a.exe", "x", Size="10"), process("a.exe", "x", Size="500"), process("a.exe", "x",
                                                                                             Size="big")]

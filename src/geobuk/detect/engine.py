@@ -361,8 +361,8 @@ class Batch:
 
     def _fieldref(self, pred: Pred, rows: np.ndarray) -> np.ndarray:
         left, right = self.column(pred.field), self.column(str(pred.value))
-        if left is None or right is None:
-            return np.zeros(len(rows), dtype=bool)
+        if left is None or right is None or not len(left.values) or not len(right.values):
+            return np.zeros(len(rows), dtype=bool)  # a field absent (or empty in every event) matches nothing
         a = pc.take(left.lowered, pa.array(np.minimum(left.codes[rows], len(left.values) - 1)))
         b = pc.take(right.lowered, pa.array(np.minimum(right.codes[rows], len(right.values) - 1)))
         present = (left.codes[rows] < len(left.values)) & (right.codes[rows] < len(right.values))
