@@ -259,6 +259,8 @@ class Batch:
         self._held: dict[Pred, bool] = {}
         self._keyword_results: dict[FieldPlan, list[tuple[_Column, np.ndarray, np.ndarray]]] = {}
         self._pair_groups: _Pairs | None = None
+        self._scans: dict[FieldPlan, tuple[np.ndarray, np.ndarray]] = {}
+        self._possible: np.ndarray | None = None
         self._value_sets: dict[tuple[int, frozenset[str]], np.ndarray] = {}
         self._own_plans: dict[Pred, FieldPlan] = {}
 
@@ -303,10 +305,10 @@ class Batch:
         if pred.op in PRESENCE_OPS:
             table = self._preds[pred] = _presence(pred, col)
             return table
-        plan = self.plan.for_pred(pred) if self.plan and (pred.op == "eq" or pred.op in SCANNED_OPS) else None
-        if plan is not None and pred in plan.index:
-            self._scan(plan, col)
-            return self._preds[pred]
+        plan = self._plan_for(pred)
+        if plan is not None:
+            table = self._preds[pred] = self._scanned(plan, col)[0][plan.index[pred]]
+            return table
         memo, slots = self._slots(col)
         known = memo.slot_table(pred)
         lazy = rows is not None and pred.op in LAZY_OPS
@@ -333,12 +335,20 @@ class Batch:
             self._group_codes[key] = (rows, codes)
         return codes
 
-    def _scan(self, plan: FieldPlan, col: _Column) -> None:
-        """Answer every string test of one field for all its distinct values at once."""
-        results, held = self._scan_results(plan, col)
-        for pred, row, any_held in zip(plan.preds, results, held.tolist(), strict=True):
-            self._preds[pred] = row
-            self._held[pred] = any_held
+    def _plan_for(self, pred: Pred) -> FieldPlan | None:
+        """The field plan that answers ``pred`` with all the other string tests of its field."""
+        if self.plan is None or (pred.op != "eq" and pred.op not in SCANNED_OPS):
+            return None
+        plan = self.plan.for_pred(pred)
+        return plan if plan is not None and pred in plan.index else None
+
+    def _scanned(self, plan: FieldPlan, col: _Column) -> tuple[np.ndarray, np.ndarray]:
+        """Every string test of one field for all its distinct values at once (once a batch): the
+        tests x values table and which tests hold for any value (rows looked up by ``plan.index``)."""
+        found = self._scans.get(plan)
+        if found is None:
+            found = self._scans[plan] = self._scan_results(plan, col)
+        return found
 
     def _scan_results(self, plan: FieldPlan, col: _Column) -> tuple[np.ndarray, np.ndarray]:
         """The plan's tests x the column's distinct values (plus the absent slot), and which tests
@@ -530,9 +540,33 @@ class Batch:
 
     def detection_rows(self, detection: Detection) -> np.ndarray:
         rows = self.filter_rows(detection.logfilter)
-        if not len(rows) or not self.may_hold(detection.expr):
+        if not len(rows) or not self._detection_may_hold(detection):
             return rows[:0]
         return rows[self.eval(detection.expr, rows)]
+
+    def _detection_may_hold(self, detection: Detection) -> bool:
+        position = self.plan.prune.position(detection) if self.plan is not None else None
+        if position is None:  # a detection outside the plan's rule set: decided on its own
+            return self.may_hold(detection.expr)
+        if self._possible is None:
+            self._possible = self.plan.prune.possible(self._held_everywhere())  # type: ignore[union-attr]
+        return bool(self._possible[position])
+
+    def _held_everywhere(self) -> np.ndarray:
+        """For every test of the plan's prune tree, whether some value of the batch passes it."""
+        plan = self.plan
+        assert plan is not None
+        held = np.ones(len(plan.prune.preds), dtype=bool)
+        for key, field_plan in plan.fields.items():
+            ids = plan.prune_ids[key]
+            known = ids >= 0
+            if not known.any():
+                continue  # keywords: they are no Pred of any expression
+            col = self.column(key[0])
+            held[ids[known]] = False if col is None else self._scanned(field_plan, col)[1][known]
+        for index in plan.other_preds:
+            held[index] = self._pred_may_hold(plan.prune.preds[index])
+        return held
 
     # ---------------------------------------------------------------- pruning
     def may_hold(self, expr: Expr) -> bool:
@@ -557,8 +591,13 @@ class Batch:
                 held = True
             else:
                 col = self.column(pred.field)
-                held = (pred.op in ("missing", "null") if col is None
-                        else bool(self._pred_table(pred, col).any()))
+                plan = self._plan_for(pred) if col is not None else None
+                if col is None:
+                    held = pred.op in ("missing", "null")
+                elif plan is not None:
+                    held = bool(self._scanned(plan, col)[1][plan.index[pred]])
+                else:
+                    held = bool(self._pred_table(pred, col).any())
             self._held[pred] = held
         return held
 

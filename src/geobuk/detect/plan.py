@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import ahocorasick
+import numpy as np
 
 from geobuk.detect.ir import And, CompiledRule, Expr, Keyword, Not, Or, Pred
+from geobuk.detect.prune import PruneTree
 
 SCANNED_OPS = ("contains", "startswith", "endswith")
 #: Keyword operators answered by scanning every field's distinct values (see ``keyword_pred``).
@@ -100,6 +102,7 @@ class Plan:
     """Field plans for every string test of a rule set, keyed by (casefolded field, cased)."""
 
     def __init__(self, rules: Iterable[CompiledRule]) -> None:
+        rules = list(rules)
         self.fields: dict[tuple[str, bool], FieldPlan] = {}
         seen: set[Pred] = set()
         for rule in rules:
@@ -112,6 +115,14 @@ class Plan:
                     self.fields.setdefault(key, FieldPlan()).add(pred)
         for plan in self.fields.values():
             plan.finish()
+        self.prune = PruneTree.build(rules)
+        ids = {pred: i for i, pred in enumerate(self.prune.preds)}
+        #: For each field plan, the prune tree's number of each of its tests (-1: no Pred node).
+        self.prune_ids = {key: np.array([ids.get(pred, -1) for pred in plan.preds], dtype=np.int64)
+                          for key, plan in self.fields.items()}
+        in_plans = {pred for plan in self.fields.values() for pred in plan.preds}
+        #: The prune tree's tests no field plan answers (regexes, comparisons, presence...).
+        self.other_preds = [i for i, pred in enumerate(self.prune.preds) if pred not in in_plans]
 
     def for_pred(self, pred: Pred) -> FieldPlan | None:
         return self.fields.get((pred.field.casefold(), pred.cased))
