@@ -9,7 +9,7 @@ numbers in logs are text (``EventID`` "4688") compared as text unless the operat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import NamedTuple, Union
 
 #: String operators on one field's value.
 STRING_OPS = ("eq", "contains", "startswith", "endswith", "glob", "regex")
@@ -18,31 +18,20 @@ OTHER_OPS = ("exists", "missing", "null", "cidr", "lt", "lte", "gt", "gte", "tim
              "fieldref", "fieldref_startswith", "fieldref_endswith")
 
 
-@dataclass(frozen=True)
-class Pred:
+class Pred(NamedTuple):
     """A test on one field. ``value`` is lower-cased unless ``cased``; regexes carry their flags in
     ``flags``; ``timepart`` compares one part of a timestamp (``flags``: minute, hour, day, week,
-    month or year) with ``value``."""
+    month or year) with ``value``.
+
+    A named tuple, not a dataclass: engines key their per-batch answers by predicate, hundreds of
+    thousands of lookups a batch, and a rule set holds tens of thousands of them to unpickle; a
+    tuple hashes and loads in C."""
 
     field: str
     op: str
     value: str | float | None = None
     cased: bool = False
     flags: str = ""
-
-    def __hash__(self) -> int:
-        # Engines key their per-batch answers by predicate, hundreds of thousands of lookups a
-        # batch: the hash is computed once. It is never pickled (string hashes differ per process).
-        cached = self.__dict__.get("_hash")
-        if cached is None:
-            cached = hash((self.field, self.op, self.value, self.cased, self.flags))
-            object.__setattr__(self, "_hash", cached)
-        return cached
-
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        state.pop("_hash", None)
-        return state
 
 
 @dataclass(frozen=True)
