@@ -92,15 +92,23 @@ class Context:
 
     @classmethod
     def from_store(cls, store: Store) -> Context:
+        """Index the stored transfers where they are (no copy of their strings; see ``index``)."""
         clusters = storage.read_clusters(store)
-        return cls.build(storage.read_transfers(store), load_labels(store), clusters)
+        graph = TransferGraph.from_source(storage.transfer_source(store, clusters))
+        return cls.from_graph(graph, load_labels(store), clusters)
 
     @classmethod
     def build(cls, transfers, labels: dict[str, AddressLabel], clusters: dict[str, str]) -> Context:  # noqa: ANN001
-        graph = TransferGraph.build(transfers, clusters)
+        return cls.from_graph(TransferGraph.build(transfers, clusters), labels, clusters)
+
+    @classmethod
+    def from_graph(
+        cls, graph: TransferGraph, labels: dict[str, AddressLabel], clusters: dict[str, str]
+    ) -> Context:
+        """Labels and stops for a built graph (label addresses looked up in one query)."""
         entity_label: dict[int, AddressLabel] = {}
-        for address, label in labels.items():
-            entity = graph.entity_of.get(clusters.get(address, address))
+        codes = graph.entity_of.lookup([clusters.get(a, a) for a in labels])
+        for (_address, label), entity in zip(labels.items(), codes, strict=True):
             if entity is None:
                 continue
             if entity in entity_label:
@@ -206,6 +214,7 @@ def run_follow(
 
 def _fill(ctx: Context, trace: Trace, result: FollowResult) -> None:
     graph = ctx.graph
+    graph.prefetch_nodes(trace.nodes.tolist())  # every name this output shows, in one query
     held = trace.held()
     for i in np.argsort(-trace.node_in).tolist():
         node = int(trace.nodes[i])
@@ -239,12 +248,13 @@ def _fill(ctx: Context, trace: Trace, result: FollowResult) -> None:
                 }
             )
     order = np.lexsort((trace.edge_hop, graph.time[trace.edges]))
+    tx_hashes = graph.tx_hashes(trace.edges[order[:MAX_TIMELINE]].tolist())
     for k in order[:MAX_TIMELINE].tolist():
         e = int(trace.edges[k])
         result.timeline.append(
             Step(
                 iso(int(graph.time[e])),
-                graph.tx_hashes[graph.tx[e]],
+                tx_hashes[e],
                 graph.node_label(int(graph.src[e]))[0],
                 graph.node_label(int(graph.dst[e]))[0],
                 graph.node_label(int(graph.src[e]))[1],

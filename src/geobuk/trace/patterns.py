@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from geobuk.trace.graph import NO_TIME, TransferGraph
+from geobuk.trace.graph import NO_TIME, TransferGraph, gather
 from geobuk.trace.taint import Trace
 
 FREEZABLE = frozenset({"USDT", "USDC", "EURC", "PYUSD"})
@@ -210,6 +210,23 @@ def service_deposits(graph: TransferGraph, trace: Trace, kinds: dict[int, tuple[
     return found
 
 
+def _returned_in_same_tx(graph: TransferGraph, edges: np.ndarray, freezable: np.ndarray) -> np.ndarray:
+    """Per edge: did value of another asset come back to its sender's entity in the same transaction?
+
+    Only the transfers received by the senders' entities can answer, so only their transaction
+    hashes are read (the graph keeps no per-transfer hash).
+    """
+    sender_entity = graph.node_entity[graph.src[edges]]
+    mine = np.isin(graph.node_entity, np.unique(sender_entity))
+    nodes = np.flatnonzero(mine & ~freezable[graph.node_asset])
+    at, _ = gather(graph.in_start, nodes)
+    back = graph.in_perm[at]
+    hashes = graph.tx_hashes(np.concatenate([edges, back]).tolist())
+    came_back = {(int(graph.node_entity[graph.dst[e]]), hashes[int(e)]) for e in back.tolist()}
+    pairs = zip(edges.tolist(), sender_entity.tolist(), strict=True)
+    return np.array([(int(ent), hashes[int(e)]) in came_back for e, ent in pairs], dtype=bool)
+
+
 def freezable_swaps(graph: TransferGraph, trace: Trace, kinds: dict[int, tuple[str, str]]) -> list[Pattern]:
     """Tainted freezable tokens sent to a DEX, or swapped for another asset in the same transaction."""
     if trace.direction != "out" or not len(trace.edges):
@@ -224,13 +241,7 @@ def freezable_swaps(graph: TransferGraph, trace: Trace, kinds: dict[int, tuple[s
         return []
     start = _time_window(graph.time[trace.edges])[0]
     dex = np.array([kinds.get(int(n), ("",))[0] == "dex" for n in graph.dst[edges]], dtype=bool)
-    # Same transaction, value of another asset coming back to the same entity: a swap in place.
-    sender_entity = graph.node_entity[graph.src[edges]]
-    key = sender_entity.astype(np.int64) * (len(graph.tx_hashes) + 1) + graph.tx[edges]
-    back = graph.node_entity[graph.dst].astype(np.int64) * (len(graph.tx_hashes) + 1) + graph.tx
-    other_asset = ~assets[graph.node_asset[graph.dst]]
-    returned = np.isin(key, back[other_asset])
-    swapped = dex | returned
+    swapped = dex | _returned_in_same_tx(graph, edges, assets)
     found = []
     for node in np.unique(graph.src[edges[swapped]]):
         mine = swapped & (graph.src[edges] == node)

@@ -13,9 +13,11 @@ transaction, parties, asset, amount and ordinal) is not inserted again.
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from geobuk.intel.store import Store, to_arrow
+from geobuk.trace.index import TransferSource
 
 TRANSFER_SCHEMA = pa.schema(
     [
@@ -65,13 +67,24 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _insert_new(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, keys: list[str]) -> int:
+    """Insert the rows not stored yet, each once, in the order they come in.
+
+    Order matters downstream: the trace numbers addresses in order of first appearance and sorts
+    transfers by time, so rows kept in file order make the numbering reproducible (a bare DISTINCT
+    returned them in a different order from one run to the next) and time-ordered exports cheap.
+    """
     if not data.num_rows:
         return 0
-    con.register("_incoming", data)
+    con.register("_incoming", data.append_column("_n", pa.array(np.arange(data.num_rows))))
     try:
         on = " AND ".join(f"t.{k} IS NOT DISTINCT FROM i.{k}" for k in keys)
         before = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-        con.execute(f"INSERT INTO {table} SELECT DISTINCT i.* FROM _incoming i ANTI JOIN {table} t ON {on}")
+        con.execute(
+            f"""INSERT INTO {table} SELECT * EXCLUDE (_n) FROM (
+                SELECT i.* EXCLUDE (_n), min(i._n) AS _n FROM _incoming i ANTI JOIN {table} t ON {on}
+                GROUP BY ALL
+            ) ORDER BY _n"""
+        )
         return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] - before
     finally:
         con.unregister("_incoming")
@@ -102,7 +115,9 @@ def derive_btc_transfers(store: Store) -> int:
 
     Each output is split over the input addresses in proportion to what they put in (the fee comes
     out of the inputs, so it is not a transfer). Coins returning to an input address (change to the
-    same address) are not a transfer. Transactions already derived are skipped.
+    same address) are not a transfer. Transactions already derived are skipped. Rows go in by time,
+    transaction and addresses, so the same data always gives the same table order (the trace
+    numbers addresses by it).
     """
     con = store.con
     con.execute("""
@@ -127,6 +142,7 @@ def derive_btc_transfers(store: Store) -> int:
                'BTC', outs.value * ins.value / tot.total, 0, 'derived'
         FROM ins JOIN tot USING (tx_hash) JOIN outs USING (tx_hash)
         WHERE ins.address <> outs.address AND tot.total > 0
+        ORDER BY coalesce(outs.time, ins.time), ins.tx_hash, ins.address, outs.address
     """)
     con.execute("DROP TABLE IF EXISTS _btc_new")
     return con.execute("SELECT count(*) FROM trace_transfers").fetchall()[0][0] - before
@@ -171,6 +187,13 @@ def read_transfers(store: Store) -> pa.Table:
             "SELECT chain, tx_hash, time, from_address, to_address, asset, amount FROM trace_transfers"
         )
     )
+
+
+def transfer_source(store: Store, clusters: dict[str, str] | None = None) -> TransferSource:
+    """The stored transfers as a graph source: read in place by DuckDB, no copy of their strings."""
+    if not has_table(store.con, "trace_transfers"):
+        return TransferSource.from_arrow(TRANSFER_SCHEMA.empty_table(), clusters)
+    return TransferSource(store.con, "trace_transfers", dict(clusters or {}))
 
 
 def read_clusters(store: Store) -> dict[str, str]:

@@ -16,8 +16,10 @@ Beyond the seed each model decides how much of what reaches a node leaves with e
 Haircut and FIFO are linear in the taint, so each hop spreads only what arrived in the previous hop
 (a node reached again later adds to what it passed on, never counts twice). Everything is numpy over
 the whole frontier at once: segment searches use a key ``rank + position / scale`` that keeps every
-node's values in its own unit interval. Nodes marked as stops (exchanges, mixers, bridges) absorb
-what reaches them: the trace records the amount and goes no further there.
+node's values in its own unit interval. The positions FIFO and haircut need are computed for the
+nodes a hop reaches (``positions``), never for the whole graph up front. Nodes marked as stops
+(exchanges, mixers, bridges) absorb what reaches them: the trace records the amount and goes no
+further there.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from geobuk.trace.graph import NO_TIME, TransferGraph, gather
+from geobuk.trace.positions import Streams
 
 MODELS = ("poison", "haircut", "fifo")
 DIRECTIONS = ("out", "in")
@@ -123,10 +126,6 @@ class _Walker:
         self.stops = stops if stops is not None else np.zeros(graph.n_nodes, bool)
         self.tmin, self.tspan = graph.time_range()
         self.mark = np.full(graph.n_nodes, _MAX_TIME if self.forward else NO_TIME, dtype=np.int64)
-        if model != "poison":
-            self.opening, self.in_pos, self.out_pos = graph.fifo_positions()
-            self.received = graph.received_by()
-            self.scale = graph.pool_scale()
 
     def expand(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Edges leaving ``nodes`` in the walk's direction, and the index into ``nodes`` of each."""
@@ -162,29 +161,29 @@ class _Walker:
         edges, q_rank = self.expand(uniq)
         if not len(edges):
             return edges, np.zeros(0)
-        scale = self.scale[uniq]
+        pos = Streams.of(g, uniq)  # FIFO/haircut values of the reached nodes only (see ``positions``)
         if self.model == "fifo":
             if self.forward:
                 flow = _interval_flow(
                     a_rank,
-                    self.in_pos[a_edges],
+                    pos.in_pos_of(a_edges),
                     g.amount[a_edges],
                     a_flow,
                     q_rank,
-                    self.out_pos[edges],
+                    pos.out_pos_of(edges),
                     g.amount[edges],
-                    scale,
+                    pos.scale,
                 )
             else:
                 flow = _interval_flow(
                     a_rank,
-                    self.out_pos[a_edges],
+                    pos.out_pos_of(a_edges),
                     g.amount[a_edges],
                     a_flow,
                     q_rank,
-                    self.in_pos[edges],
+                    pos.in_pos_of(edges),
                     g.amount[edges],
-                    scale,
+                    pos.scale,
                 )
         elif self.forward:
             look = _Lookup(a_rank, self.tnorm(g.time[a_edges]), np.ones(len(uniq)))
@@ -192,13 +191,12 @@ class _Walker:
             k, ok = look.last_at_or_before(q_rank, self.tnorm(g.time[edges]))
             tainted = np.zeros(len(edges))
             tainted[ok] = cum[k[ok]]
-            flow = g.amount[edges] * np.divide(
-                tainted, self.received[edges], out=np.zeros(len(edges)), where=self.received[edges] > 0
-            )
+            received = pos.received_of(edges)
+            share = np.divide(tainted, received, out=np.zeros(len(edges)), where=received > 0)
+            flow = g.amount[edges] * share
         else:
-            share = np.divide(
-                a_flow, self.received[a_edges], out=np.zeros(len(a_edges)), where=self.received[a_edges] > 0
-            )
+            received = pos.received_of(a_edges)
+            share = np.divide(a_flow, received, out=np.zeros(len(a_edges)), where=received > 0)
             look = _Lookup(a_rank, self.tnorm(g.time[a_edges]), np.ones(len(uniq)))
             cum = _segment_cumsum(look.rank, share[look.order])
             totals = np.bincount(a_rank, weights=share, minlength=len(uniq))

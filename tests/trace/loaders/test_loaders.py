@@ -145,3 +145,16 @@ def test_bitcoin_etl_csv_inputs_and_outputs(tmp_path: Path, store) -> None:
 def test_unknown_format(tmp_path: Path, store) -> None:
     with pytest.raises(InputError, match="not recognised"):
         load_files(store, [_write(tmp_path, "x.csv", "a,b\n1,2\n")])
+
+
+def test_rows_are_stored_once_in_file_order(tmp_path: Path, store) -> None:
+    # Later times first: the store keeps the file's order (the trace numbers addresses by it, so every
+    # load of the same file numbers them the same way); loading again adds nothing.
+    lines = [
+        f"t{i},{1740147215 - 60 * i},{A if i % 2 else B},{B if i % 2 else A},ETH,{i + 1}" for i in range(30)
+    ]
+    path = _write(tmp_path, "t.csv", "tx_hash,time,from,to,asset,amount\n" + "\n".join(lines) + "\n")
+    assert load_files(store, [path]).transfers == 30
+    assert load_files(store, [path]).transfers == 0
+    stored = store.con.execute("SELECT tx_hash FROM trace_transfers ORDER BY rowid").fetchall()
+    assert [r[0] for r in stored] == [f"t{i}" for i in range(30)]
