@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import phonenumbers
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from geobuk.vet import normalize
 
@@ -65,3 +66,41 @@ def test_payment_and_profiles():
     assert normalize.profile_key(
         pa.array(["https://www.linkedin.com/in/ann-lee-1/"]), "linkedin"
     ).to_pylist() == ["ann-lee-1"]
+
+
+def test_separators_by_byte_table_split_as_the_unicode_regex():
+    values = pa.array(
+        ["12 oak st., apt#4", "große straße 5, münchen", "1 rue de l'église", "x_y-z/9", None, "", "åb–cd"]
+    )
+    fast = pc.utf8_split_whitespace(normalize._separators_to_spaces(values))
+    regex = pc.utf8_split_whitespace(pc.replace_substring_regex(values, r"[^\p{L}\p{N}]+", " "))
+    assert fast.to_pylist() == regex.to_pylist()
+    assert fast[1].as_py() == ["große", "straße", "5", "münchen"]
+
+
+def test_address_key_same_on_mostly_blank_columns():
+    addresses = ["12 Oak Street, Apt. 4", "", "9 Farm Road, Miami, FL 33101-1234", "", "", "", ""]
+    sparse = normalize.address_key(pa.array(addresses)).to_pylist()  # under half given: filtered path
+    dense = [normalize.address_key(pa.array([a, "x y z w v"])).to_pylist()[0] for a in addresses]
+    assert sparse == dense and sparse[0] == "12 oak st unit 4" and sparse[1] is None
+
+
+def test_email_keys_at_once_equal_one_by_one():
+    emails = pa.array(
+        ["J.O.Smith+jobs@GoogleMail.com", "gold.fox-12345+x@a.io", "ann@x", "mailto:Zed99999@b.example", None]
+    )
+    exact, alias, pattern = normalize.email_keys(emails)
+    assert exact.to_pylist() == normalize.email_key(emails).to_pylist()
+    assert alias.to_pylist() == normalize.email_alias_key(emails).to_pylist()
+    assert pattern.to_pylist() == normalize.email_pattern_key(emails).to_pylist()
+    assert pattern.to_pylist() == [None, "goldfox", None, None, None]
+    assert exact.to_pylist()[3] == "zed99999@b.example"
+
+
+def test_ascii_digits_equal_deleting_non_digits_by_regex():
+    values = pa.array(["(212) 555-0123", None, "", "+44 7700 900123", "٣٤٥ 12", "x1y2", "abc", "0"] * 3)
+    for sliced in (values, values.slice(3, 10)):
+        fast = normalize.ascii_digits(sliced)
+        fast.validate(full=True)
+        assert fast.to_pylist() == pc.replace_substring_regex(sliced, r"\D", "").to_pylist()
+    assert normalize.ascii_digits(values).to_pylist()[:5] == ["2125550123", None, "", "447700900123", "12"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -38,17 +39,26 @@ class VetData:
 
 
 def _person_index(people: pa.Table, users: pa.Array | pa.ChunkedArray, columns: tuple[str, ...]) -> pa.Array:
-    keys: list[str] = []
-    positions: list[int] = []
-    seen: set[str] = set()
-    for name in columns:
-        for pos, value in enumerate(pc.utf8_lower(people.column(name)).to_pylist()):
-            if value and value not in seen:
-                seen.add(value)
-                keys.append(value)
-                positions.append(pos)
-    found = pc.index_in(pc.utf8_lower(users), pa.array(keys, pa.string()))
-    return pc.fill_null(pc.take(pa.array(positions, pa.int64()), found), -1)
+    """Each user's position in the people table: the first of ``columns`` (in order, then by row) whose
+    lower-cased value equals the lower-cased user; -1 when none does.
+
+    Vectorised: the candidate keys of all columns are dictionary-encoded, whose codes follow first
+    appearance, so each distinct key's first position is one ``np.unique``.
+    """
+    if len(users) == 0:
+        return pa.array([], pa.int64())
+    n = people.num_rows
+    keys = pa.chunked_array(
+        [chunk for name in columns for chunk in pc.utf8_lower(people.column(name)).chunks], pa.string()
+    )
+    positions = np.tile(np.arange(n, dtype=np.int64), len(columns))
+    nonblank = pc.not_equal(keys, "")
+    keys = pc.filter(keys, nonblank).combine_chunks()
+    positions = positions[nonblank.to_numpy()]
+    encoded = pc.dictionary_encode(keys)
+    _, first = np.unique(np.asarray(encoded.indices), return_index=True)
+    found = pc.index_in(pc.utf8_lower(users), encoded.dictionary)
+    return pc.fill_null(pc.take(pa.array(positions[first], pa.int64()), found), -1)
 
 
 def home_country(people: pa.Table, config: VetConfig) -> str:

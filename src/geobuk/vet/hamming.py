@@ -14,7 +14,7 @@ from itertools import combinations
 
 import numpy as np
 
-from geobuk.vet.runs import pairs_in_runs
+from geobuk.vet.runs import pairs_in_runs, unique_pairs
 
 
 def bands(distance: int) -> list[tuple[int, int]]:
@@ -53,9 +53,7 @@ def near_pairs(
         return empty, empty, empty, sorted(skipped)
     i = np.concatenate(found_i)
     j = np.concatenate(found_j)
-    lo, hi = np.minimum(i, j), np.maximum(i, j)
-    pair = np.unique(lo * n + hi)
-    lo, hi = pair // n, pair % n
+    lo, hi = unique_pairs(i, j, n)
     dist = np.bitwise_count(hashes[lo] ^ hashes[hi]).astype(np.int64)
     keep = dist <= max_distance
     return lo[keep], hi[keep], dist[keep], sorted(skipped)

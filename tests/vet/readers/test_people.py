@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from geobuk.errors import InputError
 from geobuk.vet.mapping import Mapping
 from geobuk.vet.readers import read_all
+from geobuk.vet.readers.tabular import _needs_trim
 
 
 def test_csv_reads_canonical_columns_with_header_aliases(tmp_path):
@@ -76,3 +79,35 @@ def test_one_bad_file_of_several_fails_the_whole_read(tmp_path):
     bad.write_text("person_id\n\n,\n")
     with pytest.raises(InputError, match="bad.csv"):
         read_all("people", [good, bad], Mapping())
+
+
+def test_values_trimmed_only_at_the_ends(tmp_path):
+    path = tmp_path / "hr.csv"
+    path.write_text(
+        'person_id,full_name,email,camera_refused\nE1," Ann  Lee ",a@b.example,Refused\n'
+        "E2,Bo\u00a0,\tb@c.example,N\nE3,Cy,c@d.example,\n",
+        encoding="utf-8",
+    )
+    table = read_all("people", [path], Mapping())
+    assert table.column("full_name").to_pylist() == ["Ann  Lee", "Bo", "Cy"]
+    assert table.column("email").to_pylist() == ["a@b.example", "b@c.example", "c@d.example"]
+    assert table.column("camera_refused").to_pylist() == ["true", "false", ""]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["a", "b c"], False),
+        (["a ", "b"], True),
+        ([" a"], True),
+        (["é", "x\u00e9y"], False),  # non-ASCII ends checked exactly, not assumed
+        (["a\u00a0"], True),
+        (["\u3000x"], True),
+        (["", ""], False),
+        (["ab", "c\x1f"], True),
+    ],
+)
+def test_needs_trim_reads_only_the_ends(values, expected):
+    column = pa.chunked_array([pa.array(["pad", *values]).slice(1), pa.array([], pa.string())])
+    assert _needs_trim(column) is expected
+    assert expected == (pc.utf8_trim_whitespace(column).to_pylist() != column.to_pylist())

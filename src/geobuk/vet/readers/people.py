@@ -8,7 +8,6 @@ happens in ``normalize``.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,20 +17,54 @@ from geobuk.errors import InputError
 from geobuk.vet.mapping import PEOPLE
 from geobuk.vet.readers.base import READERS
 from geobuk.vet.readers.rows import CsvRows, JsonRows
-from geobuk.vet.readers.tabular import first_blank
+from geobuk.vet.readers.tabular import first_blank, first_false
 
 TRUE = {"true", "yes", "y", "1", "t", "refused"}
 FALSE = {"false", "no", "n", "0", "f", ""}
-_HASH_RE = re.compile(r"[0-9a-fA-F]{16}")
+_HASH_PATTERN = "^[0-9a-fA-F]{16}$"
 
 
 def validate_people(table: pa.Table, path: Path, what: str) -> pa.Table:
-    """Check ids, yes/no values and photo hashes; normalise ``camera_refused`` to true/false/""."""
+    """Check ids, yes/no values and photo hashes; normalise ``camera_refused`` to true/false/"".
+
+    Each check runs over the whole column; only a failing one looks for its first bad row.
+    """
     records = table.column("_record")
-    blank = first_blank(table.column("person_id"))
+    ids = table.column("person_id")
+    blank = first_blank(ids)
     if blank is not None:
         raise InputError(path, "no person_id", index=records[blank].as_py(), what=what)
-    ids = table.column("person_id").to_pylist()
+    if pc.count_distinct(ids).as_py() != len(ids):
+        _raise_duplicate(ids.to_pylist(), records, path, what)
+    camera = pc.utf8_lower(table.column("camera_refused"))
+    bad = first_false(pc.is_in(camera, pa.array(sorted(TRUE | FALSE))))
+    if bad is not None:
+        raise InputError(
+            path,
+            f"camera_refused must be yes or no, not {camera[bad].as_py()!r}",
+            index=records[bad].as_py(),
+            what=what,
+        )
+    refused = pc.if_else(pc.is_in(camera, pa.array(sorted(TRUE))), "true", "false")
+    table = table.set_column(
+        table.schema.get_field_index("camera_refused"),
+        "camera_refused",
+        pc.if_else(pc.equal(camera, ""), "", refused),
+    )
+    hashes = table.column("photo_hash")
+    bad = first_false(pc.or_(pc.equal(hashes, ""), pc.match_substring_regex(hashes, _HASH_PATTERN)))
+    if bad is not None:
+        raise InputError(
+            path,
+            f"photo_hash must be 16 hex digits (a 64-bit perceptual hash), not {hashes[bad].as_py()[:40]!r}",
+            index=records[bad].as_py(),
+            what=what,
+        )
+    return table
+
+
+def _raise_duplicate(ids: list[str], records: pa.ChunkedArray, path: Path, what: str) -> None:
+    """``InputError`` on the second row of the first id seen twice (the slow path, on failure only)."""
     seen: dict[str, int] = {}
     for i, pid in enumerate(ids):
         if pid in seen:
@@ -42,26 +75,6 @@ def validate_people(table: pa.Table, path: Path, what: str) -> pa.Table:
                 what=what,
             )
         seen[pid] = i
-    camera = pc.utf8_lower(table.column("camera_refused")).to_pylist()
-    for i, value in enumerate(camera):
-        if value not in TRUE and value not in FALSE:
-            raise InputError(
-                path, f"camera_refused must be yes or no, not {value!r}", index=records[i].as_py(), what=what
-            )
-    table = table.set_column(
-        table.schema.get_field_index("camera_refused"),
-        "camera_refused",
-        pa.array(["true" if v in TRUE else ("false" if v else "") for v in camera], pa.string()),
-    )
-    for i, value in enumerate(table.column("photo_hash").to_pylist()):
-        if value and not _HASH_RE.fullmatch(value):
-            raise InputError(
-                path,
-                f"photo_hash must be 16 hex digits (a 64-bit perceptual hash), not {value[:40]!r}",
-                index=records[i].as_py(),
-                what=what,
-            )
-    return table
 
 
 @READERS.register

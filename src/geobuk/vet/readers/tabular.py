@@ -14,6 +14,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -181,18 +182,55 @@ def _keys(obj: dict, prefix: str, seen: dict[str, None]) -> None:
 def canonical(
     table: pa.Table, columns: dict[str, str], names: list[str], path: Path, first_record: int
 ) -> pa.Table:
-    """Select and rename to ``names`` (missing ones empty), trimmed; adds ``_source`` and ``_record``."""
+    """Select and rename to ``names`` (missing ones empty), trimmed; adds ``_source`` and ``_record``.
+
+    Columns stay as the reader's chunks and are copied only when something changes (a cast, nulls
+    to fill, a value to trim): a million people's resumes are most of a gigabyte, and a copy of
+    every column would double the memory the read needs.
+    """
     n = table.num_rows
-    out: dict[str, pa.Array] = {}
+    out: dict[str, pa.ChunkedArray | pa.Array] = {}
     for name in names:
         if name in columns:
             col = table.column(columns[name])
-            out[name] = pc.utf8_trim_whitespace(col.cast(pa.string()).fill_null("")).combine_chunks()
+            if col.type != pa.string():
+                col = col.cast(pa.string())
+            if col.null_count:
+                col = col.fill_null("")
+            out[name] = pc.utf8_trim_whitespace(col) if _needs_trim(col) else col
         else:
-            out[name] = pa.nulls(n, pa.string()).fill_null("")
-    out["_source"] = pa.array([str(path)] * n, pa.string()) if n else pa.array([], pa.string())
-    out["_record"] = pa.array(range(first_record, first_record + n), pa.int64())
+            out[name] = pa.repeat("", n)
+    out["_source"] = pa.repeat(str(path), n)
+    out["_record"] = pa.array(np.arange(first_record, first_record + n, dtype=np.int64))
     return pa.table(out)
+
+
+_SUSPECT = np.zeros(256, dtype=bool)  # bytes a value starting or ending with whitespace can have there
+_SUSPECT[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True  # ASCII whitespace (as Arrow's utf8 sees it)
+_SUSPECT[0x80:] = True  # any byte of a multi-byte character: it may be Unicode whitespace
+
+
+def _needs_trim(column: pa.ChunkedArray) -> bool:
+    """Whether a value starts or ends with whitespace.
+
+    Reads only the first and last byte of each value, straight from the Arrow buffers; the few values
+    whose end bytes may be whitespace (ASCII whitespace, or part of a non-ASCII character) are then
+    checked exactly.
+    """
+    for chunk in column.chunks:
+        if not len(chunk):
+            continue
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[chunk.offset : chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(data_buffer or b"", dtype=np.uint8)
+        filled = np.flatnonzero(offsets[1:] > offsets[:-1])
+        suspect = _SUSPECT[data[offsets[filled]]] | _SUSPECT[data[offsets[filled + 1] - 1]]
+        rows = filled[suspect]
+        if len(rows):
+            values = chunk.take(pa.array(rows))
+            if pc.any(pc.not_equal(pc.utf8_trim_whitespace(values), values)).as_py():
+                return True
+    return False
 
 
 def first_blank(column: pa.Array | pa.ChunkedArray) -> int | None:
@@ -201,3 +239,11 @@ def first_blank(column: pa.Array | pa.ChunkedArray) -> int | None:
     if not pc.any(mask).as_py():
         return None
     return int(pc.index(mask, True).as_py())
+
+
+def first_false(mask: pa.Array | pa.ChunkedArray) -> int | None:
+    """Position of the first false (or null) value of a boolean column, or None."""
+    mask = pc.fill_null(mask, False)
+    if pc.all(mask).as_py():
+        return None
+    return int(pc.index(mask, False).as_py())
