@@ -125,18 +125,18 @@ class FieldSlots:
         return np.fromiter((get(v, len(slot_of)) for v in values), dtype=np.int64, count=len(values))
 
     def slot_table(self, key: Hashable) -> SlotTable:
-        table = self.tables.get(key)
-        if table is None:
-            table = self.tables[key] = SlotTable()
-        table.fit(len(self.slot_of))
-        return table  # type: ignore[return-value]
+        return self._table(key, SlotTable)  # type: ignore[return-value]
 
     def scan_table(self, key: Hashable) -> ScanTable:
+        return self._table(key, ScanTable)  # type: ignore[return-value]
+
+    def _table(self, key: Hashable, kind: type[SlotTable | ScanTable]) -> SlotTable | ScanTable:
+        """The table kept under ``key``, made if new, grown to every slot of the field."""
         table = self.tables.get(key)
         if table is None:
-            table = self.tables[key] = ScanTable()
+            table = self.tables[key] = kind()
         table.fit(len(self.slot_of))
-        return table  # type: ignore[return-value]
+        return table
 
 
 class ValueMemo:
