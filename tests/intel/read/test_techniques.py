@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from geobuk.intel.read.techniques import DEFAULT_THRESHOLD, TechniqueExtractor, extract_techniques
-from geobuk.intel.read.techniques_catalog import parent_of
+from geobuk.intel.read.techniques_catalog import StoreKnowledge, Technique, parent_of
+from geobuk.intel.read.techniques_cues import cue_window
+from geobuk.intel.read.techniques_lexical import LexicalBank
+from geobuk.intel.read.techniques_model import procedure_model
+from geobuk.intel.read.techniques_semantic import DIM, cache_dir
 from geobuk.intel.read.techniques_sentences import sentence_spans
 
 
@@ -159,3 +164,103 @@ def test_store_techniques_and_descriptions_are_used(store):
     assert ("T1999", "described") in found
     assert ("T1999", "explicit") in found
     assert next(f for f in facts if f.value == "T1999").data["name"] == "Teapot Steam Exfiltration"
+
+
+# ------------------------------------------------------------------ long sentences and cues
+def test_cue_window_keeps_the_words_around_the_cue():
+    text = "one two three four five six seven RANSOM eight nine ten eleven twelve"
+    start = text.index("RANSOM")
+    assert cue_window(text, start, start + 6, words=2) == "six seven RANSOM eight nine"
+    assert cue_window(text, start, start + 6, words=50) == text
+
+
+@pytest.mark.parametrize(("sentence", "family", "language"), [
+    ("Selon le porte-parole de l'agence, le groupe a par ailleurs lancé des attaques au rançongiciel contre "
+     "plusieurs hôpitaux régionaux, afin d'« extorquer des fonds » et de financer le reste de ses activités.",
+     "T1486", "fr"),
+    ("Hospitals, universities and several regional energy providers across the country, some of them "
+     "already short of staff, were hit by ransomware attacks during the winter, officials said on Tuesday.",
+     "T1486", "en"),
+    ("Les enquêteurs s'intéressent aussi à des activités de minage de cryptomonnaie menées sur les serveurs "
+     "de plusieurs universités pour gagner des devises.", "T1496", "fr"),
+])
+def test_a_cue_in_a_long_sentence_is_not_drowned(sentence, family, language):
+    """The sentence's vector averages everything it says; the words around the cue decide."""
+    assert len(sentence) > 150
+    assert family in _families(extract_techniques(sentence, language=language))
+
+
+def test_a_security_vendor_named_is_not_security_software_discovery():
+    text = ("Tom Hegel, an expert at SentinelOne, independently corroborated the attribution made by "
+            "CrowdStrike and Mandiant.")
+    assert "T1518" not in _families(extract_techniques(text, language="en"))
+    found = extract_techniques("The dropper checks whether Kaspersky or ESET antivirus is installed.")
+    assert "T1518" in _families(found)
+
+
+# ------------------------------------------------------------------ words, classifier, store mode
+def test_lexical_bank_tells_techniques_apart_by_their_words():
+    pairs = [("T1140", f"The loader {verb} its payload with a single-byte XOR key before running it.")
+             for verb in ("decrypts", "decodes", "deobfuscates", "unpacks")]
+    pairs += [("T1113", f"The implant {verb} screenshots of the victim's desktop every minute.")
+              for verb in ("takes", "captures", "grabs", "saves")]
+    bank = LexicalBank(pairs)
+    scores = bank.scores(["It decodes the payload with XOR.", "Screenshots are taken hourly.",
+                          "The weather is nice."])
+    xor, screen = bank.ids.index("T1140"), bank.ids.index("T1113")
+    assert scores[0, xor] > 0.3 > scores[0, screen]
+    assert scores[1, screen] > 0.2 > scores[1, xor]
+    assert not scores[2].any()
+    assert "victim" in bank.vocab and "hourly" not in bank.vocab  # a term must recur to count
+
+
+def test_procedure_model_learns_and_is_cached():
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(3, DIM)).astype(np.float32)
+    vectors = np.vstack([c + 0.3 * rng.normal(size=(20, DIM)) for c in centres]).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    words = {"T1003.001": "dumps lsass memory", "T1113": "takes screenshots", "T1140": "decodes xor payload"}
+    pairs = [(tid, f"The implant {words[tid]} (sample {k}).") for tid in words for k in range(20)]
+    model = procedure_model(pairs, vectors)
+    assert model.ids == ["T1003", "T1113", "T1140"]  # classes are parent techniques
+    unit = centres / np.linalg.norm(centres, axis=1, keepdims=True)
+    probs = model.probabilities(unit, ["", "", ""])
+    assert np.allclose(probs.sum(axis=1), 1.0, atol=1e-5)
+    assert list(probs.argmax(axis=1)) == [0, 1, 2]
+    # the words count too: the same vector, worded as another technique, moves towards it
+    worded = model.probabilities(unit[:1], ["It takes screenshots of the screen."])
+    assert worded[0, 1] > probs[0, 1]
+    assert list(cache_dir().glob("model-*.npy"))
+    assert np.array_equal(procedure_model(pairs, vectors).weights, model.weights)  # from the cache
+
+
+def test_left_out_scores_do_not_count_a_text_in_its_own_centroid():
+    pairs = [("T1113", "takes screenshots"), ("T1113", "takes screenshots"), ("T1113", "takes screenshots"),
+             ("T1140", "decodes payload"), ("T1140", "decodes payload"), ("T1140", "decodes payload")]
+    bank = LexicalBank(pairs)
+    own, left_out = bank.scores([t for _, t in pairs]), bank.left_out_scores(pairs)
+    assert np.allclose(own[0], [1.0, 0.0], atol=1e-3)
+    assert np.allclose(left_out[0], [1.0, 0.0], atol=1e-3)  # the two other copies still match
+    lonely = LexicalBank([*pairs, ("T1999", "takes screenshots decodes payload")])
+    row = lonely.left_out_scores([("T1999", "takes screenshots decodes payload")])[0]
+    assert row[lonely.ids.index("T1999")] == 0.0 and row[lonely.ids.index("T1113")] > 0.5
+
+
+def test_store_knowledge_adds_evidence_and_never_hides_geobuks_reading():
+    """With ATT&CK in the store, a French news sentence geobuk reads alone is still read."""
+    know = StoreKnowledge(
+        {"T1486": Technique("T1486", "Data Encrypted for Impact"),
+         "T1113": Technique("T1113", "Screen Capture")},
+        {"T1486": "Adversaries may encrypt data on target systems to interrupt availability."},
+        [("T1486", "The ransomware encrypted files on the victim's servers."),
+         ("T1486", "It encrypts documents and drops a ransom note."),
+         ("T1113", "The backdoor takes screenshots of the desktop."),
+         ("T1113", "It captures the screen every minute.")], "test")
+    extractor = TechniqueExtractor(knowledge=know)
+    assert extractor.mode == "store" and extractor.model is not None and extractor.lexical is not None
+    sentence = ("Le groupe a par ailleurs lancé des attaques au rançongiciel contre plusieurs hôpitaux "
+                "régionaux, afin d'extorquer des fonds et de financer ses autres activités.")
+    alone = {f.value: f.data["score"] for f in TechniqueExtractor().extract(sentence)}
+    with_store = {f.value: f.data["score"] for f in extractor.extract(sentence)}
+    assert "T1486" in alone
+    assert with_store["T1486"] >= alone["T1486"]

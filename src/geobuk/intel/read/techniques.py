@@ -7,11 +7,17 @@ Two kinds of evidence, reported as ``Fact(kind="technique", value=<ATT&CK id>)``
   an ATT&CK URL). Score 1.0; the span is the id, widened to the name written beside it.
 * ``how="described"``: a sentence describes the behaviour ("des courriels d'hameçonnage avec des
   pièces jointes piégées"). The span is the sentence. Its score (0..1) combines, per technique:
-  the sentence's similarity by meaning to geobuk's own phrases and the ATT&CK names (and, when the
-  store holds ATT&CK, to the descriptions and procedure examples there), and whether geobuk's
-  regular-expression cues or hints for that technique match in the sentence. The combination is a
-  logistic function whose weights (``WEIGHTS``) were fitted on ATT&CK's own procedure examples
-  (see ``eval/tram_eval.py``), never on the TRAM test set.
+  the sentence's similarity by meaning to geobuk's own phrases and the ATT&CK names (for a cued
+  technique, also the similarity of the few words around the cue: a long sentence's vector is an
+  average that drowns them), and whether geobuk's regular-expression cues or hints for that
+  technique match in the sentence. When the store holds ATT&CK, it adds the similarity to the
+  descriptions and procedure examples there, a TF-IDF match of the sentence's words with each
+  technique's examples (``techniques_lexical``) and a classifier fitted on those examples in the
+  user's store (``techniques_model``). Each combination is a logistic function whose weights
+  (``WEIGHTS``, one set per mode) were fitted on ATT&CK's own procedure examples (see
+  ``eval/tram_eval.py fit``), never on the TRAM test set. With a store, a technique's score is the
+  higher of the store's reading and geobuk's own: ATT&CK's examples are English CTI prose, and a
+  French news sentence that geobuk's phrases and cues recognise must not be lost by importing them.
 
 A sentence yields at most ``MAX_PER_SENTENCE`` techniques, one per technique family (a parent and
 its sub-techniques), each scoring at least the threshold (``DEFAULT_THRESHOLD``; lower it for
@@ -22,12 +28,12 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from geobuk.intel.read.model import Fact, Span
-from geobuk.intel.read.techniques_bank import geobuk_bank, store_banks
+from geobuk.intel.read.techniques_bank import description_texts, geobuk_bank, procedure_texts, store_banks
 from geobuk.intel.read.techniques_catalog import (
     StoreKnowledge,
     Technique,
@@ -36,9 +42,11 @@ from geobuk.intel.read.techniques_catalog import (
     store_fingerprint,
     store_knowledge,
 )
-from geobuk.intel.read.techniques_cues import CUE, demote_outranked, find_cues
+from geobuk.intel.read.techniques_cues import CUE, CueHit, cue_window, demote_outranked, find_cues
 from geobuk.intel.read.techniques_ids import find_ids
-from geobuk.intel.read.techniques_semantic import Prototypes, embed
+from geobuk.intel.read.techniques_lexical import LexicalBank
+from geobuk.intel.read.techniques_model import ProcedureModel, procedure_model
+from geobuk.intel.read.techniques_semantic import Prototypes, cached_embed, embed
 from geobuk.intel.read.techniques_sentences import sentence_spans
 
 #: A described technique is reported from this score up (0..1). Chosen on ATT&CK's procedure
@@ -56,13 +64,15 @@ MIN_SEMANTIC_CHARS = 25
 NEIGHBOURS = 10
 
 #: Feature order of ``WEIGHTS``: bias, geobuk similarity, its gap to the sentence's best, cue, hint,
-#: description similarity, procedure similarity, its gap to the sentence's best, procedure vote.
+#: description similarity, procedure similarity, its gap to the sentence's best, procedure vote,
+#: similarity to the technique's procedure centroid, lexical (TF-IDF) score and its gap to the best,
+#: probability of the technique's family by the classifier fitted on the procedure examples.
 FEATURES = ("bias", "geobuk", "geobuk_gap", "cue", "hint", "description", "procedure", "procedure_gap",
-            "procedure_vote")
+            "procedure_vote", "centroid", "lexical", "lexical_gap", "model")
 WEIGHTS = {
-    "shipped": np.array([-4.36, 6.79, 0.88, 1.84, 0.36, 0.00, 0.00, 0.00, 0.00]),
-    "descriptions": np.array([-4.92, 4.31, 0.91, 1.83, 0.40, 4.60, 0.00, 0.00, 0.00]),
-    "store": np.array([-4.76, 2.82, 0.00, 1.33, 0.05, 4.49, 0.67, 0.49, 3.30]),
+    "shipped": np.array([-4.03, 5.89, 0.97, 1.70, 0.15, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00]),
+    "descriptions": np.array([-4.84, 4.16, 1.52, 1.65, 0.26, 3.14, 0, 0, 0, 0, 4.30, -0.72, 0]),
+    "store": np.array([-3.99, 0.00, 0.43, 0.99, 0.00, 0.00, 0.00, -0.43, 0.00, 0.00, 2.28, 0.68, 6.69]),
 }
 
 
@@ -70,6 +80,15 @@ WEIGHTS = {
 class _Sentence:
     span: Span
     cues: dict[str, list[int]]  # technique id -> [cue count, hint count]
+    windows: dict[str, set[str]] = field(default_factory=dict)  # technique id -> words around its cues
+
+    def add_hit(self, hit: CueHit) -> None:
+        """Count a cue or hint found in this sentence, and keep the words around it."""
+        self.cues.setdefault(hit.technique_id, [0, 0])[0 if hit.kind == CUE else 1] += 1
+        start = hit.start - self.span.start
+        window = cue_window(self.span.text, start, start + hit.end - hit.start)
+        if window != self.span.text:
+            self.windows.setdefault(hit.technique_id, set()).add(window)
 
 
 class TechniqueExtractor:
@@ -84,17 +103,27 @@ class TechniqueExtractor:
         self.knowledge = knowledge if knowledge is not None else store_knowledge(store) if store else None
         self.descriptions: Prototypes | None = None
         self.procedures: Prototypes | None = None
+        self.centroids: Prototypes | None = None
+        self.model: ProcedureModel | None = None
+        self.lexical: LexicalBank | None = None
         if self.knowledge is not None:
             self.catalog.update(self.knowledge.techniques)
             if semantic:
                 self.descriptions, self.procedures = store_banks(self.knowledge)
+                if self.procedures is not None:
+                    self.centroids = self.procedures.centroids()
+                    pairs = procedure_texts(self.knowledge)
+                    self.model = procedure_model(pairs, cached_embed([t for _, t in pairs]))
+            store_texts = description_texts(self.knowledge) + procedure_texts(self.knowledge)
+            self.lexical = LexicalBank(store_texts) if store_texts else None
         self.ids = sorted(t.id for t in self.catalog.values() if not t.status)
         self.column = {tid: i for i, tid in enumerate(self.ids)}
         shipped = shipped_catalog()
         # Techniques only the store knows have no geobuk phrases: their store texts stand in.
         self.store_only = [self.column[t] for t in self.ids if t not in shipped]
-        self.weights = WEIGHTS["store" if self.procedures is not None
-                               else "descriptions" if self.descriptions is not None else "shipped"]
+        self.mode = ("store" if self.procedures is not None
+                     else "descriptions" if self.descriptions is not None else "shipped")
+        self.weights = WEIGHTS[self.mode]
 
     # ------------------------------------------------------------------ public
     def extract(self, text: str, *, language: str | None = None) -> list[Fact]:
@@ -136,8 +165,14 @@ class TechniqueExtractor:
     def candidate_scores(self, sentences: Sequence[_Sentence], *, language: str | None = None
                          ) -> list[tuple[list[str], np.ndarray]]:
         """Per sentence, its candidate techniques and their scores (before threshold and family)."""
-        feats = self.features(sentences, language=language)
-        return [(tids, 1.0 / (1.0 + np.exp(-(x @ self.weights)))) for tids, x in feats]
+        out = []
+        for tids, x in self.features(sentences, language=language):
+            z = x @ self.weights
+            if self.mode != "shipped":
+                # what the store adds is more evidence: never less than geobuk's own reading
+                z = np.maximum(z, x @ WEIGHTS["shipped"])
+            out.append((tids, 1.0 / (1.0 + np.exp(-z))))
+        return out
 
     def features(self, sentences: Sequence[_Sentence], *, language: str | None = None
                  ) -> list[tuple[list[str], np.ndarray]]:
@@ -148,17 +183,32 @@ class TechniqueExtractor:
         desc = np.zeros((n, width), dtype=np.float32)
         proc = np.zeros((n, width), dtype=np.float32)
         vote = np.zeros((n, width), dtype=np.float32)
+        cent = np.zeros((n, width), dtype=np.float32)
+        lex = np.zeros((n, width), dtype=np.float32)
+        model = np.zeros((n, width), dtype=np.float32)
+        if self.lexical is not None:
+            self._scatter_scores(lex, list(range(n)), self.lexical.ids,
+                                 self.lexical.scores([s.span.text for s in sentences]))
         if sem:
             unique = {sentences[i].span.text: None for i in sem}  # reports repeat headers and captions
             row_of = {text: k for k, text in enumerate(unique)}
             vectors = embed(list(unique))[[row_of[sentences[i].span.text] for i in sem]]
             self._scatter(geo, sem, geobuk_bank(language), vectors)
+            self._windows(geo, [(i, sentences[i]) for i in sem], geobuk_bank(language))
             if self.descriptions is not None:
                 self._scatter(desc, sem, self.descriptions, vectors)
                 geo[:, self.store_only] = desc[:, self.store_only]
             if self.procedures is not None:
                 self._scatter(proc, sem, self.procedures, vectors, top=PROCEDURE_TOP)
                 self._scatter(vote, sem, self.procedures, vectors, votes=NEIGHBOURS)
+                self._scatter(cent, sem, self.centroids, vectors)
+            if self.model is not None:
+                # every technique of a family gets the family's probability
+                index = {p: k for k, p in enumerate(self.model.ids)}
+                family = [index.get(parent_of(tid), -1) for tid in self.ids]
+                probs = self.model.probabilities(vectors, [sentences[i].span.text for i in sem])
+                known = [c for c, k in enumerate(family) if k >= 0]
+                model[np.ix_(sem, known)] = probs[:, [family[c] for c in known]]
         out = []
         embedded = set(sem)
         for i, sentence in enumerate(sentences):
@@ -168,6 +218,11 @@ class TechniqueExtractor:
             if self.procedures is not None and i in embedded:
                 cols.update(np.argpartition(-proc[i], CANDIDATES)[:CANDIDATES])
                 cols.update(np.flatnonzero(vote[i]))
+                cols.update(np.argpartition(-cent[i], CANDIDATES)[:CANDIDATES])
+            if self.model is not None and i in embedded:
+                cols.update(np.argpartition(-model[i], CANDIDATES)[:CANDIDATES])
+            if self.lexical is not None and lex[i].any():
+                cols.update(np.argpartition(-lex[i], CANDIDATES)[:CANDIDATES])
             cols.update(self.column[t] for t in sentence.cues if t in self.column)
             cols = sorted(cols)
             x = np.zeros((len(cols), len(FEATURES)))
@@ -178,6 +233,10 @@ class TechniqueExtractor:
             x[:, 6] = proc[i, cols]
             x[:, 7] = proc[i, cols] - proc[i].max()
             x[:, 8] = vote[i, cols]
+            x[:, 9] = cent[i, cols]
+            x[:, 10] = lex[i, cols]
+            x[:, 11] = lex[i, cols] - lex[i].max()
+            x[:, 12] = model[i, cols]
             tids = [self.ids[c] for c in cols]
             for row, tid in enumerate(tids):
                 cue, hint = sentence.cues.get(tid, (0, 0))
@@ -186,12 +245,36 @@ class TechniqueExtractor:
             out.append((tids, x))
         return out
 
+    def _windows(self, geo: np.ndarray, sentences: list[tuple[int, _Sentence]], bank: Prototypes) -> None:
+        """Raise a cued technique's similarity to that of the words around its cue, if higher.
+
+        Only the technique the cue names gains: the window is evidence for it, not for whatever
+        else those few words resemble.
+        """
+        wanted = [(i, tid, w) for i, s in sentences for tid, ws in s.windows.items()
+                  if tid in self.column for w in sorted(ws)]
+        if not wanted:
+            return
+        unique = list(dict.fromkeys(w for _, _, w in wanted))
+        sims = bank.best(embed(unique))
+        row_of = {w: k for k, w in enumerate(unique)}
+        col_of = {tid: k for k, tid in enumerate(bank.ids)}
+        for i, tid, window in wanted:
+            k = col_of.get(tid)
+            if k is not None:
+                c = self.column[tid]
+                geo[i, c] = max(geo[i, c], sims[row_of[window], k])
+
     def _scatter(self, into: np.ndarray, rows: list[int], bank: Prototypes, vectors: np.ndarray,
                  top: int = 1, votes: int = 0) -> None:
-        cols = [self.column.get(tid, -1) for tid in bank.ids]
-        keep = [j for j, c in enumerate(cols) if c >= 0]
         best = bank.votes(vectors, k=votes) if votes else bank.best(vectors, top=top)
-        into[np.ix_(rows, [cols[j] for j in keep])] = best[:, keep]
+        self._scatter_scores(into, rows, bank.ids, best)
+
+    def _scatter_scores(self, into: np.ndarray, rows: list[int], ids: list[str], scores: np.ndarray) -> None:
+        """Copy (rows x ids) scores into the (sentences x known techniques) matrix ``into``."""
+        cols = [self.column.get(tid, -1) for tid in ids]
+        keep = [j for j, c in enumerate(cols) if c >= 0]
+        into[np.ix_(rows, [cols[j] for j in keep])] = scores[:, keep]
 
     # ------------------------------------------------------------------ text
     def _sentences(self, text: str) -> list[_Sentence]:
@@ -201,8 +284,7 @@ class TechniqueExtractor:
             i = bisect.bisect_right(starts, hit.start) - 1
             if i < 0 or hit.end > sentences[i].span.end:
                 continue
-            counts = sentences[i].cues.setdefault(hit.technique_id, [0, 0])
-            counts[0 if hit.kind == CUE else 1] += 1
+            sentences[i].add_hit(hit)
         for sentence in sentences:
             demote_outranked(sentence.cues)
         return sentences
@@ -218,7 +300,7 @@ def whole_sentence(text: str) -> _Sentence:
     """``text`` as one sentence with its cues (for scoring labelled sentences one by one)."""
     sentence = _Sentence(Span(0, len(text), text), {})
     for hit in find_cues(text):
-        sentence.cues.setdefault(hit.technique_id, [0, 0])[0 if hit.kind == CUE else 1] += 1
+        sentence.add_hit(hit)
     demote_outranked(sentence.cues)
     return sentence
 

@@ -78,6 +78,26 @@ def demote_outranked(counts: dict[str, list[int]]) -> dict[str, list[int]]:
     return counts
 
 
+#: Words kept on each side of a cue or hint when its neighbourhood is compared by meaning.
+WINDOW_WORDS = 8
+_WORD = re.compile(r"\S+")
+
+
+def cue_window(text: str, start: int, end: int, words: int = WINDOW_WORDS) -> str:
+    """The cue at ``text[start:end]`` with ``words`` words on each side.
+
+    A long sentence's vector averages everything it says ("... the NCSC said that Andariel also
+    ran ransomware attacks against US hospitals to fund its espionage ..."), so its similarity to
+    the technique a cue names is low even when the cue is right; the few words around the cue are
+    what the technique's phrases should be compared with.
+    """
+    before = [m.start() for m in _WORD.finditer(text, 0, start)]
+    after = [m.end() for m in _WORD.finditer(text, end)]
+    left = before[-words] if len(before) >= words else 0
+    right = after[words - 1] if len(after) >= words else len(text)
+    return " ".join(text[left:right].split())
+
+
 def find_cues(text: str) -> Iterator[CueHit]:
     """Every cue and hint match in ``text`` (a match may overlap another technique's)."""
     for tid, entry in phrase_book().items():

@@ -107,6 +107,17 @@ class Prototypes:
         offsets.append(len(order))
         return cls(ids, np.ascontiguousarray(vectors[order], dtype=np.float32), np.asarray(offsets))
 
+    def centroids(self) -> Prototypes:
+        """One prototype per technique: the normalised mean of its prototypes.
+
+        Where ``best`` asks "is one example close?", the centroid asks "is the sentence close to
+        what the examples have in common?", which one odd example cannot fake.
+        """
+        sums = np.add.reduceat(self.vectors, self.offsets[:-1], axis=0) if self.ids else self.vectors[:0]
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        vectors = (sums / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        return Prototypes(list(self.ids), vectors, np.arange(len(self.ids) + 1))
+
     def votes(self, sentences: np.ndarray, *, k: int = 10) -> np.ndarray:
         """(sentences x techniques): each technique's share of a sentence's ``k`` nearest prototypes.
 
