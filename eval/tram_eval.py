@@ -62,6 +62,7 @@ from geobuk.intel.read.techniques import (
     whole_sentence,
 )
 from geobuk.intel.read.techniques_catalog import StoreKnowledge, attack_id, clean_markup, parent_of
+from geobuk.intel.read.techniques_model import fit_softmax
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 TRAM = SHARED / "tram" / "single_label.json"
@@ -326,7 +327,8 @@ def run_kfold(args: argparse.Namespace) -> None:
                 family[row, k] = max(family[row, k], feats[1])
                 family[row, len(labels) + k] += feats[3]
                 family[row, 2 * len(labels) + k] += feats[4]
-    x = np.hstack([cached_embed(texts), family, np.ones((len(texts), 1))])
+    x = np.hstack([cached_embed(texts), family])
+    with_bias = np.hstack([x, np.ones((len(texts), 1))])
     docs = sorted({i["doc_title"] for i in items})
     fold_of_doc = {d: int(hashlib.sha256(d.encode()).hexdigest(), 16) % 5 for d in docs}
     by_report = np.array([fold_of_doc[i["doc_title"]] for i in items])
@@ -336,27 +338,10 @@ def run_kfold(args: argparse.Namespace) -> None:
         pred = np.empty_like(y)
         for fold in range(5):
             train, test = folds != fold, folds == fold
-            w = fit_softmax(x[train], y[train], len(labels))
-            pred[test] = (x[test] @ w).argmax(axis=1)
+            w = fit_softmax(x[train], y[train], len(labels), steps=400, l2=1e-3)
+            pred[test] = (with_bias[test] @ w).argmax(axis=1)
         print(f"trained on TRAM, 5-fold CV {title}: micro P = R = F1 = {float((pred == y).mean()):.3f}")
     print("(one answer per sentence among TRAM's 50 techniques, parent level)")
-
-
-def fit_softmax(x: np.ndarray, y: np.ndarray, classes: int, l2: float = 1e-3, steps: int = 400) -> np.ndarray:
-    """Multinomial logistic regression by full-batch gradient descent with Adam."""
-    w = np.zeros((x.shape[1], classes))
-    m, v = np.zeros_like(w), np.zeros_like(w)
-    onehot = np.eye(classes)[y]
-    for step in range(1, steps + 1):
-        z = x @ w
-        z -= z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        p /= p.sum(axis=1, keepdims=True)
-        grad = x.T @ (p - onehot) / len(x) + l2 * w
-        m = 0.9 * m + 0.1 * grad
-        v = 0.999 * v + 0.001 * grad * grad
-        w -= 0.05 * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
-    return w
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -63,8 +63,10 @@ def test_a_crash_in_a_worker_carries_its_traceback():
 
 
 def test_a_worker_that_dies_is_noticed():
+    # The first task runs in this process (while the workers start): it must not exit.
     with pytest.raises(RuntimeError, match=r"died \(exit code 3\)"):
-        list(ordered_map([3, 3, 3], os._exit, workers=2))
+        list(ordered_map([[], [3], [3]], functools.partial(map, os._exit), workers=2))
+
 
 
 def test_stopping_early_ends_the_workers(tmp_path):

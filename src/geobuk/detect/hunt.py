@@ -33,6 +33,9 @@ from geobuk.detect.memo import ValueMemo
 from geobuk.detect.rulesets import RuleSet
 from geobuk.sources import ReadProgress, iter_batches
 
+#: Events a reading process gathers into one batch (see ``hunt``).
+READ_BATCH = 20_000
+
 
 @dataclass
 class HuntResult:
@@ -218,9 +221,9 @@ def hunt(paths: Sequence[Path], ruleset: RuleSet, *, indicators: IndicatorIndex 
          progress: Callable[[ReadProgress], None] | None = None) -> HuntResult:
     """Hunt every log under ``paths`` with ``ruleset`` and the indicators; see ``Hunter``.
 
-    Small sources arrive already gathered into batches of up to ``batch_size`` events; the smaller
-    batches the end of a group of sources leaves are gathered here before matching, since matching
-    has a fixed cost per batch.
+    Sources are read in batches of at most ``READ_BATCH`` events (what a reading process holds as
+    Python objects at once) and gathered here into tables of about ``batch_size`` events before
+    matching, since matching has a fixed cost per table.
     """
     start = time.perf_counter()
     hunter = Hunter(ruleset, indicators=indicators, attribution=attribution, min_level=min_level)
@@ -236,7 +239,8 @@ def hunt(paths: Sequence[Path], ruleset: RuleSet, *, indicators: IndicatorIndex 
             result.findings.extend(hunter.batch(table))
         pending, pending_rows = [], 0
 
-    for batch in iter_batches(paths, fmt=fmt, batch_size=batch_size, workers=workers, progress=progress):
+    read_size = min(batch_size, READ_BATCH)
+    for batch in iter_batches(paths, fmt=fmt, batch_size=read_size, workers=workers, progress=progress):
         result.problems += batch.errors
         if batch.table.num_rows:
             result.events += batch.table.num_rows

@@ -13,6 +13,9 @@ Hence:
   reads from the worker with the task it is waiting for, and the others wait on their pipes;
 - a worker gets its next task as soon as it reports one finished (``prefetch`` tasks queued each),
   so small and large sources balance out over the workers;
+- results are taken from the pipes by a thread of the parent, into a queue of one result per
+  worker, so the workers go on while the caller works on a result, not only while it waits;
+- the parent does the first task itself while the workers start;
 - every worker is given the whole task list when it starts, and handing a task out is sending its
   number: the parent never blocks on a task pipe. (Sending a task itself, e.g. a group of a thousand
   sources, could fill the pipe while the worker is blocked sending a result the parent is not yet
@@ -30,7 +33,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import queue
 import signal
+import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -47,10 +52,11 @@ _MORE, _LAST, _EMPTY, _USER_ERROR, _CRASH = range(5)
 _DONE = (_LAST, _EMPTY, _USER_ERROR, _CRASH)
 _NOTHING = object()
 _JOIN_SECONDS = 5.0
+_POLL_SECONDS = 0.1  # how soon the collector thread notices it is no longer wanted
 _HINT = ("if it died at once: workers import the program's main module, which must be a file whose "
          "entry point is guarded by `if __name__ == \"__main__\":` (else use workers=1)")
 PRELOAD = ["geobuk.sources"]
-DEFAULT_BUDGET = 256 << 20
+DEFAULT_BUDGET = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,8 @@ def ordered_map(tasks: Sequence[T], work: Callable[[T], Iterator[R]], *, workers
 
     With ``workers <= 1`` (or a single task) everything runs in this process and ``encode``/``decode``
     are not used; otherwise ``work`` (picklable: a module-level function or a ``functools.partial``
-    of one) runs in worker processes, and each result crosses as ``encode(result)`` (pickled, except
+    of one) runs the first task in this process while ``workers - 1`` worker processes start and
+    take the others, and each of their results crosses as ``encode(result)`` (pickled, except
     the blob of a ``Wire``, which crosses as raw bytes). ``weigh`` tells
     how much of ``budget`` an encoded result takes while it waits in the reorder buffer.
     """
@@ -106,23 +113,73 @@ def ordered_map(tasks: Sequence[T], work: Callable[[T], Iterator[R]], *, workers
         context.set_forkserver_preload(PRELOAD)
     pool: list[_Worker] = []
     finished = False
+    stop = threading.Event()
+    collector: threading.Thread | None = None
     try:
-        for _ in range(min(workers, len(tasks))):
+        for _ in range(min(workers, len(tasks) - 1)):
             pool.append(_Worker(context, work, encode, tasks))
-        for payload in _Reorder(tasks, pool, weigh, budget, prefetch):
-            yield decode(payload)
+        # Results are taken from the workers' pipes by a thread, so that the workers go on while the
+        # caller is busy with a result (matching it, say), not only while it waits for the next one.
+        ready: queue.Queue = queue.Queue(maxsize=len(pool))
+        reorder = _Reorder(tasks, pool, weigh, budget, prefetch, first=1, stop=stop)
+        collector = threading.Thread(target=_collect_in_order, args=(reorder, ready, stop), daemon=True,
+                                     name="geobuk-results")
+        collector.start()
+        # Workers take a fraction of a second to start (a fresh interpreter importing pyarrow) and
+        # the caller would only wait for them: it does the first task itself meanwhile.
+        yield from work(tasks[0])
+        while (item := ready.get()) is not _NOTHING:
+            if isinstance(item, _Raised):
+                raise item.error
+            yield decode(item)
         finished = True
     finally:
+        stop.set()
+        if collector is not None:
+            collector.join()
         for worker in pool:
             worker.stop(graceful=finished)
+
+
+@dataclass(frozen=True)
+class _Raised:
+    error: BaseException
+
+
+class _Stopped(Exception):
+    """The caller no longer wants results."""
+
+
+def _collect_in_order(reorder: _Reorder, ready: queue.Queue, stop: threading.Event) -> None:
+    """The collector thread: ``reorder``'s results into ``ready`` (bounded), then ``_NOTHING``; an
+    error goes through as ``_Raised``. Ends soon after ``stop`` is set."""
+    def put(item: Any) -> None:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=_POLL_SECONDS)
+                return
+            except queue.Full:
+                continue
+        raise _Stopped
+
+    try:
+        for payload in reorder:
+            put(payload)
+        put(_NOTHING)
+    except _Stopped:
+        return
+    except BaseException as exc:  # noqa: BLE001 - every failure must reach the caller
+        with contextlib.suppress(_Stopped):
+            put(_Raised(exc))
 
 
 class _Reorder:
     """Hands out tasks, collects results from all workers, and releases them in task order."""
 
     def __init__(self, tasks: Sequence[Any], pool: list[_Worker], weigh: Callable[[Any], int],
-                 budget: int, prefetch: int) -> None:
+                 budget: int, prefetch: int, first: int = 0, stop: threading.Event | None = None) -> None:
         self.tasks = tasks
+        self.stop = stop or threading.Event()
         self.pool = pool
         self.weigh = weigh
         self.budget = budget
@@ -131,13 +188,14 @@ class _Reorder:
         self.failures: dict[int, tuple[int, Any]] = {}
         self.owner: dict[int, _Worker] = {}
         self.held = 0
-        self.next_task = 0
+        self.first = first  # tasks before it are not the workers'
+        self.next_task = first
         for _ in range(prefetch):
             for worker in pool:
                 self._hand_out(worker)
 
     def __iter__(self) -> Iterator[Any]:
-        for current in range(len(self.tasks)):
+        for current in range(self.first, len(self.tasks)):
             while True:
                 queue = self.waiting.get(current)
                 while queue:
@@ -156,7 +214,9 @@ class _Reorder:
         """Wait for results; past the budget, only from the worker ``current`` depends on."""
         owner = self.owner[current]
         sources = [owner] if self.held > self.budget else self.pool
-        ready = wait([w.results for w in sources] + [w.process.sentinel for w in sources])
+        ready = wait([w.results for w in sources] + [w.process.sentinel for w in sources], _POLL_SECONDS)
+        if self.stop.is_set():
+            raise _Stopped
         for worker in sources:
             try:
                 if worker.results in ready:
