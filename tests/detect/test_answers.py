@@ -38,13 +38,38 @@ def test_numbers_addresses_and_time_parts():
                                                              "never"]) == [True, False, False]
 
 
-def test_a_plan_scan_finds_every_test_of_the_field_at_once():
+def _scan(plan: FieldPlan, values: list[str | None]) -> list[list[int]]:
+    value, pred = scan_values(plan, values)
+    out: list[list[int]] = [[] for _ in values]
+    for v, p in zip(value.tolist(), pred.tolist(), strict=True):
+        out[v].append(p)
+    return [sorted(x) for x in out]
+
+
+def _plan(*tests: Pred) -> FieldPlan:
     plan = FieldPlan()
-    tests = [Pred("f", "contains", "mimi"), Pred("f", "startswith", "c:\\"), Pred("f", "endswith", ".exe"),
-             Pred("f", "eq", "cmd.exe"), Pred("f", "contains", "")]
     for pred in tests:
         plan.add(pred)
     plan.finish()
-    hits = scan_values(plan, ["c:\\tools\\mimikatz.exe", "cmd.exe", "x.exe.bak", None])
-    assert [sorted(h) for h in hits] == [[0, 1, 2], [2, 3], [], []]
+    return plan
+
+
+def test_a_plan_scan_finds_every_test_of_the_field_at_once():
+    plan = _plan(Pred("f", "contains", "mimi"), Pred("f", "startswith", "c:\\"),
+                 Pred("f", "endswith", ".exe"), Pred("f", "eq", "cmd.exe"), Pred("f", "contains", ""),
+                 Pred("f", "startswith", "cmd"))
+    values = ["c:\\tools\\mimikatz.exe", "cmd.exe", "x.exe.bak", None, "", "xcmd.exe"]
+    assert _scan(plan, values) == [[0, 1, 2], [2, 3, 5], [], [], [], [2]]
     assert plan.always == [4]  # "contains ''" holds wherever the field is: answered by the engine
+
+
+def test_prefixes_and_suffixes_are_of_each_value_not_of_the_joined_text():
+    plan = _plan(Pred("f", "startswith", "ab"), Pred("f", "endswith", "ab"), Pred("f", "contains", "b"))
+    assert plan.joinable
+    assert _scan(plan, ["ab", "xab", "abx", "b"]) == [[0, 1, 2], [1, 2], [0, 2], [2]]
+
+
+def test_a_pattern_holding_the_joining_character_is_scanned_value_by_value():
+    plan = _plan(Pred("f", "contains", "a\uffffb"), Pred("f", "startswith", "a"))
+    assert not plan.joinable
+    assert _scan(plan, ["a\uffffb", "a", "b"]) == [[0, 1], [1], []]

@@ -52,8 +52,8 @@ def test_slot_table_stores_answers_and_grows():
 def test_scan_table_spreads_each_slots_predicates_back():
     table = ScanTable()
     table.fit(4)
-    table.store(np.array([3, 1]), [[0, 2], []])
-    table.store(np.array([0]), [[1]])
+    table.store(np.array([3, 1]), np.array([0, 0]), np.array([0, 2]))  # slot 3: tests 0 and 2; slot 1: none
+    table.store(np.array([0]), np.array([0]), np.array([1]))
     out = np.zeros((3, 3), dtype=bool)
     table.spread(np.array([0, 1, 3]), out)  # columns: slots 0, 1, 3
     assert out.tolist() == [[False, False, True], [True, False, False], [False, False, True]]

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geobuk.detect.ir import Pred
-from geobuk.detect.plan import FieldPlan
+from geobuk.detect.plan import JOIN, FieldPlan
 
 
 def _in_network(values: list[str | None], network: str) -> np.ndarray:
@@ -111,30 +111,73 @@ def answer(pred: Pred, values: pa.Array, lowered: pa.Array) -> np.ndarray:
     raise ValueError(f"unknown operator {op}")
 
 
-def scan_values(plan: FieldPlan, values: list[str | None]) -> list[list[int]]:
-    """For each value, the indexes of the plan's predicates that hold (equality and the automaton's
-    substring, prefix and suffix tests)."""
-    hits: list[list[int]] = [[] for _ in values]
-    equals = plan.equals
-    if equals:
+def scan_values(plan: FieldPlan, values: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Every (value index, predicate index) pair where one of the plan's tests holds: equality by
+    dictionary lookup, substrings, prefixes and suffixes by the automaton.
+
+    The values are joined into one text and scanned in one call, so Python only sees the matches
+    (few: most values match nothing), not every value; a match is placed in its value by its start
+    offset, and is a prefix or suffix when it starts or ends with the value."""
+    value_parts: list[np.ndarray] = []
+    pred_parts: list[np.ndarray] = []
+    if plan.equals:
         for i, value in enumerate(values):
-            found = equals.get(value)  # type: ignore[arg-type]
+            found = plan.equals.get(value)  # type: ignore[arg-type]
             if found:
-                hits[i].extend(found)
-    if plan.automaton is not None:
-        entries = plan.entries
-        iterate = plan.automaton.iter
-        for i, value in enumerate(values):
-            if not value:
-                continue
-            last = len(value) - 1
-            out = hits[i]
-            for end, slot in iterate(value):
-                entry = entries[slot]
-                if entry.contains:
-                    out.extend(entry.contains)
-                if entry.prefix and end + 1 == entry.length:
-                    out.extend(entry.prefix)
-                if entry.suffix and end == last:
-                    out.extend(entry.suffix)
-    return hits
+                value_parts.append(np.full(len(found), i, dtype=np.int64))
+                pred_parts.append(np.asarray(found, dtype=np.int64))
+    if plan.automaton is not None and values:
+        found_v, found_p = _scan_joined(plan, values) if plan.joinable else _scan_each(plan, values)
+        value_parts.append(found_v)
+        pred_parts.append(found_p)
+    if not value_parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(value_parts), np.concatenate(pred_parts)
+
+
+def _scan_joined(plan: FieldPlan, values: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    texts = [v or "" for v in values]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    found = list(plan.automaton.iter(JOIN.join(texts)))  # type: ignore[union-attr]
+    if not found:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    ends, slots = np.array(found, dtype=np.int64).T
+    first = ends - plan.lengths[slots] + 1
+    value = np.searchsorted(starts, first, side="right") - 1
+    return _expand(plan, value, slots, first == starts[value], ends == starts[value] + lengths[value] - 1)
+
+
+def _scan_each(plan: FieldPlan, values: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Value by value, for a plan with a pattern holding the joining character."""
+    value, slots, prefix, suffix = [], [], [], []
+    for i, text in enumerate(values):
+        if not text:
+            continue
+        last = len(text) - 1
+        for end, slot in plan.automaton.iter(text):  # type: ignore[union-attr]
+            value.append(i)
+            slots.append(slot)
+            prefix.append(end + 1 == plan.lengths[slot])
+            suffix.append(end == last)
+    return _expand(plan, np.array(value, dtype=np.int64), np.array(slots, dtype=np.int64),
+                   np.array(prefix, dtype=bool), np.array(suffix, dtype=bool))
+
+
+def _expand(plan: FieldPlan, value: np.ndarray, slots: np.ndarray, at_start: np.ndarray,
+            at_end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Matches (value, pattern) to (value, predicate) pairs through the plan's per-pattern lists."""
+    out_v, out_p = [], []
+    for (pointers, flat), keep in ((plan.contains, None), (plan.prefix, at_start), (plan.suffix, at_end)):
+        v, s = (value, slots) if keep is None else (value[keep], slots[keep])
+        counts = pointers[s + 1] - pointers[s]
+        total = int(counts.sum())
+        if not total:
+            continue
+        within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        out_v.append(np.repeat(v, counts))
+        out_p.append(flat[np.repeat(pointers[s], counts) + within])
+    if not out_v:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(out_v), np.concatenate(out_p)

@@ -240,7 +240,7 @@ class Batch:
             values = col.values if plan.preds[0].cased else col.lowered
             if len(positions) < len(slots):
                 values = values.take(pa.array(positions))
-            known.store(slots[positions], scan_values(plan, values.to_pylist()))
+            known.store(slots[positions], *scan_values(plan, values.to_pylist()))
         n = len(slots)
         results = np.zeros((len(plan.preds), n + 1), dtype=bool)
         known.spread(slots, results)

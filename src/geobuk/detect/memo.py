@@ -24,7 +24,7 @@ with a random name in it, gains nothing from a memory anyway), and when all fiel
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 
 import numpy as np
 
@@ -83,15 +83,17 @@ class ScanTable:
         self.start = _grow(self.start, size)
         self.count = _grow(self.count, size)
 
-    def store(self, slots: np.ndarray, hits: Sequence[list[int]]) -> None:
-        """``hits[i]``: the predicate indexes that hold for the value in ``slots[i]``."""
-        counts = np.fromiter(map(len, hits), dtype=np.int32, count=len(hits))
-        total = int(counts.sum())
+    def store(self, slots: np.ndarray, value: np.ndarray, pred: np.ndarray) -> None:
+        """The answers for the values in ``slots``: predicate ``pred[k]`` holds for the value
+        ``slots[value[k]]`` (every other predicate does not)."""
+        order = np.argsort(value, kind="stable")
+        value, pred = value[order], pred[order]
+        counts = np.bincount(value, minlength=len(slots)).astype(np.int32)
+        total = len(pred)
         if self.used + total > len(self.flat):
             self.flat = _grow(self.flat, self.used + total)
         starts = self.used + np.concatenate(([0], np.cumsum(counts[:-1], dtype=np.int64)))
-        if total:
-            self.flat[self.used:self.used + total] = [p for h in hits for p in h]
+        self.flat[self.used:self.used + total] = pred
         self.used += total
         self.start[slots] = starts
         self.count[slots] = counts

@@ -48,6 +48,12 @@ class FieldPlan:
     automaton: ahocorasick.Automaton | None = None
     always: list[int] = field(default_factory=list)  # contains "": true wherever the field exists
     index: dict[Pred, int] = field(default_factory=dict)
+    # Set by ``finish``: each pattern's length and its contains / prefix / suffix tests (CSR).
+    lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    contains: tuple[np.ndarray, np.ndarray] | None = None
+    prefix: tuple[np.ndarray, np.ndarray] | None = None
+    suffix: tuple[np.ndarray, np.ndarray] | None = None
+    joinable: bool = True
 
     def add(self, pred: Pred) -> None:
         index = len(self.preds)
@@ -71,8 +77,26 @@ class FieldPlan:
             lists[pred.op].append(index)
 
     def finish(self) -> None:
+        """Build the automaton, and the per-pattern arrays a scan reads its matches with."""
         if self.automaton is not None:
             self.automaton.make_automaton()
+        self.lengths = np.array([e.length for e in self.entries], dtype=np.int64)
+        self.contains = _csr([e.contains for e in self.entries])
+        self.prefix = _csr([e.prefix for e in self.entries])
+        self.suffix = _csr([e.suffix for e in self.entries])
+        #: Values can be scanned as one text joined by ``JOIN`` when no pattern holds that character.
+        self.joinable = not any(JOIN in str(p.value) for p in self.preds)
+
+
+#: Joins the values of one scan into one text; a character Sigma values do not hold.
+JOIN = "\uffff"
+
+
+def _csr(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Lists of predicate indexes per pattern as (pointers, flat indexes)."""
+    pointers = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in lists], out=pointers[1:])
+    return pointers, np.array([i for x in lists for i in x], dtype=np.int64)
 
 
 def keyword_pred(kw: Keyword) -> Pred | None:
