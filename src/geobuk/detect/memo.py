@@ -33,7 +33,7 @@ MAX_VALUES = 200_000
 #: Bytes of value text remembered per field before the same.
 MAX_BYTES = 32 << 20
 #: Bytes remembered over all fields (keyword rules make every field of the logs remembered).
-MAX_TOTAL = 128 << 20
+MAX_TOTAL = 64 << 20
 #: Bytes a remembered value costs beyond its text (its dictionary entry and string object).
 OVERHEAD = 120
 
