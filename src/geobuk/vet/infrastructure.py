@@ -7,6 +7,7 @@ a commercial VPN exit is shared by thousands of strangers, so two accounts behin
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 import pyarrow as pa
@@ -43,3 +44,15 @@ def infrastructure_ips(data: VetData, hits: dict[str, tuple[str, bool]] | None =
     found.update(hits if hits is not None else intel_hits(data))
     found.discard("")
     return found
+
+
+def in_networks(ip: str, networks: list) -> bool:
+    """Whether ``ip`` is inside one of ``networks`` (the ignored ranges of the configuration); a
+    value that is no address is not."""
+    if not networks or not ip:
+        return False
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    return any(address.version == net.version and address in net for net in networks)

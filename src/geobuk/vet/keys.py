@@ -11,7 +11,6 @@ one hash pass per kind.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -21,7 +20,7 @@ import pyarrow.compute as pc
 
 from geobuk.vet import normalize
 from geobuk.vet.data import VetData
-from geobuk.vet.infrastructure import infrastructure_ips
+from geobuk.vet.infrastructure import in_networks, infrastructure_ips
 
 
 class SharedKey(NamedTuple):
@@ -104,7 +103,7 @@ def _activity_keys(data: VetData) -> Iterator[tuple[str, pa.Table]]:
         infrastructure = infrastructure_ips(data)
         if pairs.num_rows:
             keep = [
-                ip not in infrastructure and not _in_networks(ip, networks)
+                ip not in infrastructure and not in_networks(ip, networks)
                 for ip in pairs.column("ip").to_pylist()
             ]
             pairs = pairs.filter(pa.array(keep, pa.bool_()))
@@ -130,16 +129,6 @@ def _activity_keys(data: VetData) -> Iterator[tuple[str, pa.Table]]:
         )
     if devices:
         yield "device", pa.concat_tables(devices)
-
-
-def _in_networks(ip: str, networks: list) -> bool:
-    if not networks:
-        return False
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return False
-    return any(address.version == net.version and address in net for net in networks)
 
 
 def shared_keys(table: pa.Table) -> list[SharedKey]:

@@ -7,7 +7,6 @@ since their location is the company's, not the person's.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ import pyarrow.compute as pc
 
 from geobuk.vet.countries import CENTRES, distance_km
 from geobuk.vet.data import VetData
-from geobuk.vet.infrastructure import intel_hits
+from geobuk.vet.infrastructure import in_networks, intel_hits
 from geobuk.vet.model import Flag
 
 HOUR_US = 3_600_000_000
@@ -70,7 +69,7 @@ def flags(data: VetData) -> Iterator[tuple[int, Flag]]:
     timezones = data.column("timezone")
     shifts = data.column("shift")
     for person, events in by_person(data):
-        local = [not _ignored(ip, networks) for ip in events.ip]
+        local = [not in_networks(ip, networks) for ip in events.ip]
         if "night" not in (shifts[person] or "").casefold():
             yield from ((person, f) for f in kst_hours(events, timezones[person], config))
         yield from ((person, f) for f in multi_country(events, local, config))
@@ -79,16 +78,6 @@ def flags(data: VetData) -> Iterator[tuple[int, Flag]]:
         yield from ((person, f) for f in risky_country(events, local, config))
         yield from ((person, f) for f in long_session(events, config))
         yield from ((person, f) for f in bulk_repo_copy(events, config))
-
-
-def _ignored(ip: str, networks: list) -> bool:
-    if not networks or not ip:
-        return False
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return False
-    return any(address.version == n.version and address in n for n in networks)
 
 
 def utc_offset_minutes(zone: str, at_us: int) -> int | None:
