@@ -82,3 +82,17 @@ def test_a_symlinked_folder_named_directly_is_walked(tmp_path):
     (tmp_path / "logs" / "a.jsonl").write_text("{}\n")
     (tmp_path / "copy").symlink_to(tmp_path / "logs", target_is_directory=True)
     assert [s.name for s in expand([tmp_path / "copy"])] == [str(tmp_path / "copy" / "a.jsonl")]
+
+
+def test_linked_folders_inside_a_folder_are_walked_but_a_link_back_up_is_not(tmp_path):
+    host = tmp_path / "collected" / "host-a"
+    host.mkdir(parents=True)
+    (host / "a.jsonl").write_text("{}\n")
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "host-a").symlink_to(host, target_is_directory=True)
+    (case / "again").symlink_to(host, target_is_directory=True)  # two links: two sources, as named
+    (host / "loop").symlink_to(case, target_is_directory=True)  # back up to the folder being walked
+    (host / "self").symlink_to(host, target_is_directory=True)
+    names = [s.name for s in expand([case])]
+    assert names == [str(case / "again" / "a.jsonl"), str(case / "host-a" / "a.jsonl")]

@@ -183,9 +183,16 @@ def expand(paths: Iterable[str | Path]) -> list[Source]:
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    """Files under ``folder``, sorted by relative path, skipping hidden files and folders."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    """Files under ``folder``, sorted by relative path, skipping hidden files and folders.
+
+    Linked folders are followed (collected logs are often a folder of links to where each host's
+    logs were copied), except a link back to a folder on its own path, which would never end."""
+    above: dict[str, frozenset[str]] = {}  # each folder visited -> the real folders on its path
+    for root, dirs, files in os.walk(folder, followlinks=True):
+        chain = above.get(os.path.dirname(root), frozenset()) | {os.path.realpath(root)}
+        above[root] = chain
+        dirs[:] = sorted(d for d in dirs
+                         if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) not in chain)
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(root, name)
