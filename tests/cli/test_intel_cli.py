@@ -140,6 +140,10 @@ def test_demo_runs_on_the_embedded_default(tmp_path, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "Andariel" in out and "TraderTraitor" in out
     assert (tmp_path / "demo.duckdb").exists()
+    # Stage 1 reads the bundled news (French and English) and saves what they name for the hunt.
+    read = [line for line in out.splitlines() if line.strip().startswith("read ")]
+    assert any("(fr," in line and "Andariel" in line and "4 indicators" in line for line in read)
+    assert any("(en," in line and "TraderTraitor" in line and "1 indicators" in line for line in read)
     hunt_line = next(line for line in out.splitlines() if line.startswith("2. hunt"))
     # The demo logs carry planted tradecraft of several actors: the hunt must attribute findings.
     for actor in ("Andariel", "TraderTraitor", "Famous Chollima"):

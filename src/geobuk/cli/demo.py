@@ -16,6 +16,10 @@ from geobuk.detect.results import save_run
 from geobuk.detect.rulesets import BUILTIN_RULES, default_cache_dir, load_ruleset
 from geobuk.intel.actors import actor_card
 from geobuk.intel.importing import ensure_builtin_pack, import_files
+from geobuk.intel.read.documents import load_document
+from geobuk.intel.read.linking import link_same_events
+from geobuk.intel.read.reader import read_document
+from geobuk.intel.read.stix_out import save_readings
 from geobuk.intel.store import Store
 from geobuk.report.findings import OUTPUTS
 from geobuk.trace.builtin import ensure_builtin_addresses
@@ -33,8 +37,9 @@ from geobuk.vet.run import vet
 
 def demo(db: Path = typer.Option(None, "--demo-db", help="Store for the demo, rebuilt each run "
                                  "(default: $GEOBUK_HOME/demo.duckdb).")) -> None:
-    """Build a store, load the built-in DPRK intel and a demo advisory, hunt the bundled demo logs, and
-    follow stolen crypto through generated transfers.
+    """Build a store, load the built-in DPRK intel, read two demo news articles (French and English)
+    into it, hunt the bundled demo logs with what they named, vet a generated company, and follow
+    stolen crypto through generated transfers.
 
     Example: geobuk demo
     """
@@ -45,9 +50,7 @@ def demo(db: Path = typer.Option(None, "--demo-db", help="Store for the demo, re
         counts = ensure_builtin_pack(store)
         console.out.print(f"[bold]1. intel[/bold]  built-in DPRK pack: {counts.added} objects "
                           f"into {path}")
-        advisory = DEMO_DIR / "advisory-iocs.txt"
-        imported = import_files(store, [advisory])
-        console.out.print(f"   imported {advisory.name}: {imported.added} new objects")
+        _read_news(store)
         for alias in ("Onyx Sleet", "jade-sleet", "UNC5267"):
             card = actor_card(store, store.resolve(alias))
             console.out.print(
@@ -61,6 +64,24 @@ def demo(db: Path = typer.Option(None, "--demo-db", help="Store for the demo, re
         _hunt(store)
         _vet(store, path.parent / "demo-hr")
         _trace(store, path.parent / "demo-trace")
+
+
+def _read_news(store: Store) -> None:
+    """Stage 1b: news in, hunt out. Two news articles written for the demo (one French, one English)
+    are read; what they name (actors, malware, techniques, sectors, countries, indicators) is saved as
+    STIX reports, and the indicators are what the hunt looks for next."""
+    news = sorted((DEMO_DIR / "news").glob("*.md"))
+    readings = [read_document(load_document(path), store) for path in news]
+    link_same_events(readings)
+    counts = save_readings(store, readings)
+    for reading in readings:
+        s = reading.summary()
+        console.out.print(
+            f"   read {s['id']} ({s['language']}, {s['published'] or 'undated'}): "
+            f"{', '.join(a['name'] for a in s['actors']) or 'no actor'}; "
+            f"malware {', '.join(m['name'] for m in s['malware']) or '-'}; "
+            f"techniques {', '.join(s['techniques']) or '-'}; {len(s['indicators'])} indicators")
+    console.out.print(f"   saved {len(readings)} STIX reports: {counts.added} new objects")
 
 
 def _vet(store: Store, folder: Path) -> None:
@@ -95,7 +116,7 @@ def _trace(store: Store, folder: Path) -> None:
 
 def _hunt(store: Store) -> None:
     """Stage 2: the bundled demo logs (a fictional company with planted DPRK tradecraft) hunted with
-    geobuk's DPRK rules and the indicators just imported."""
+    geobuk's DPRK rules and the indicators just read from the news."""
     ruleset = load_ruleset([BUILTIN_RULES], cache_dir=default_cache_dir())
     logs = DEMO_DIR / "logs"
     result = hunt([logs], ruleset, indicators=IndicatorIndex.from_table(store.indicator_table()),

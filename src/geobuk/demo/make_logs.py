@@ -43,9 +43,9 @@ DOMAIN = "corvid.example"
 SYSMON = "Microsoft-Windows-Sysmon/Operational"
 AUDITING = "Microsoft-Windows-Security-Auditing"
 
-# Demo advisory values (advisory-iocs.txt) used by the planted events.
+# Indicators of the demo news (news/*.md) used by the planted events.
 C2_IP = "192.0.2.45"
-STAGING_IP = "198.51.100.23"  # inside the advisory's 198.51.100.0/24
+STAGING_IP = "198.51.100.23"  # inside the news' 198.51.100.0/24
 LOOKALIKE = "jumpcloud-update.example.com"
 MAUI_SHA256 = "90da62236a3c3eb25b6e61da7c4ef05a7a92238ae6aae7cc7e9bd4ea18b49e4b"
 MAUI2_SHA256 = "9723d614ae2689be7913844f4900c76e7b388b47896e2ee0901681259020ea0b"

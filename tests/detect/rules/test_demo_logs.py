@@ -15,7 +15,9 @@ from geobuk.detect.engine import Batch, match_rules
 from geobuk.detect.indicators import IndicatorIndex, match_indicators
 from geobuk.detect.plan import Plan
 from geobuk.detect.rulesets import BUILTIN_RULES, load_ruleset
-from geobuk.intel.importing import import_files
+from geobuk.intel.read.documents import load_document
+from geobuk.intel.read.reader import read_document
+from geobuk.intel.read.stix_out import save_readings
 from geobuk.sources import iter_batches
 
 Key = tuple[str, str]  # (log file name, EventRecordID)
@@ -84,8 +86,9 @@ def test_planted_events_hit_exactly_their_rules(batches):
     assert dict(got) == expected
 
 
-def test_planted_events_hit_the_advisory_indicators(batches, store):
-    import_files(store, [DEMO_DIR / "advisory-iocs.txt"])
+def test_planted_events_hit_the_indicators_read_from_the_demo_news(batches, store):
+    news = sorted((DEMO_DIR / "news").glob("*.md"))
+    save_readings(store, [read_document(load_document(path), store) for path in news])
     index = IndicatorIndex.from_table(store.indicator_table())
     got: dict[Key, set[str]] = defaultdict(set)
     for table in batches:
