@@ -158,3 +158,16 @@ def test_rows_are_stored_once_in_file_order(tmp_path: Path, store) -> None:
     assert load_files(store, [path]).transfers == 0
     stored = store.con.execute("SELECT tx_hash FROM trace_transfers ORDER BY rowid").fetchall()
     assert [r[0] for r in stored] == [f"t{i}" for i in range(30)]
+
+
+def test_rows_go_in_by_slices_in_file_order_and_a_second_load_adds_none(
+        tmp_path: Path, store, monkeypatch) -> None:
+    from geobuk.trace import storage
+
+    monkeypatch.setattr(storage, "INSERT_SLICE", 4)  # ten rows: three slices
+    lines = [f"t{i},{1740147215 - i},{A},{B},ETH,{i + 1}" for i in range(10)]
+    path = _write(tmp_path, "t.csv", "tx_hash,time,from,to,asset,amount\n" + "\n".join(lines) + "\n")
+    assert load_files(store, [path]).transfers == 10
+    assert load_files(store, [path]).transfers == 0
+    stored = store.con.execute("SELECT tx_hash FROM trace_transfers ORDER BY rowid").fetchall()
+    assert [r[0] for r in stored] == [f"t{i}" for i in range(10)]
