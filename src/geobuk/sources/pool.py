@@ -99,10 +99,10 @@ def ordered_map(tasks: Sequence[T], work: Callable[[T], Iterator[R]], *, workers
 
     With ``workers <= 1`` (or a single task) everything runs in this process and ``encode``/``decode``
     are not used; otherwise ``work`` (picklable: a module-level function or a ``functools.partial``
-    of one) runs the first task in this process while ``workers - 1`` worker processes start and
-    take the others, and each of their results crosses as ``encode(result)`` (pickled, except
-    the blob of a ``Wire``, which crosses as raw bytes). ``weigh`` tells
-    how much of ``budget`` an encoded result takes while it waits in the reorder buffer.
+    of one) runs the first task in this process while up to ``workers`` worker processes start and
+    take the others, and each of their results crosses as ``encode(result)`` (pickled, except the
+    blob of a ``Wire``, which crosses as raw bytes). ``weigh`` tells how much of ``budget`` an
+    encoded result takes while it waits in the reorder buffer.
     """
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
