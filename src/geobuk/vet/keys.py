@@ -109,26 +109,21 @@ def _activity_keys(data: VetData) -> Iterator[tuple[str, pa.Table]]:
             pairs = pairs.filter(pa.array(keep, pa.bool_()))
         ips = pairs.column("ip").combine_chunks()
         yield "ip", _part(ips, ips, pairs.column("person").combine_chunks())
-        ids = pc.utf8_lower(signins.column("device_id").combine_chunks())
-        devices.append(
-            _part(
-                pc.if_else(pc.equal(ids, ""), pa.scalar(None, pa.string()), ids),
-                signins.column("device_id").combine_chunks(),
-                signins.column("person").combine_chunks(),
-            )
-        )
+        devices.append(_device_part(signins, "device_id"))
     inventory = data.devices.filter(pc.greater_equal(data.devices.column("person"), 0))
     if inventory.num_rows:
-        names = pc.utf8_lower(inventory.column("hostname").combine_chunks())
-        devices.append(
-            _part(
-                pc.if_else(pc.equal(names, ""), pa.scalar(None, pa.string()), names),
-                inventory.column("hostname").combine_chunks(),
-                inventory.column("person").combine_chunks(),
-            )
-        )
+        devices.append(_device_part(inventory, "hostname"))
     if devices:
         yield "device", pa.concat_tables(devices)
+
+
+def _device_part(table: pa.Table, column: str) -> pa.Table:
+    """Device keys from one column (a sign-in's device id, an inventory's host name): lower-cased,
+    an empty name being no device."""
+    raw = table.column(column).combine_chunks()
+    names = pc.utf8_lower(raw)
+    keys = pc.if_else(pc.equal(names, ""), pa.scalar(None, pa.string()), names)
+    return _part(keys, raw, table.column("person").combine_chunks())
 
 
 def shared_keys(table: pa.Table) -> list[SharedKey]:

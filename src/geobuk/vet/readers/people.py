@@ -39,12 +39,7 @@ def validate_people(table: pa.Table, path: Path, what: str) -> pa.Table:
     camera = pc.utf8_lower(table.column("camera_refused"))
     bad = first_false(pc.is_in(camera, pa.array(sorted(TRUE | FALSE))))
     if bad is not None:
-        raise InputError(
-            path,
-            f"camera_refused must be yes or no, not {camera[bad].as_py()!r}",
-            index=records[bad].as_py(),
-            what=what,
-        )
+        _reject(path, records, bad, what, f"camera_refused must be yes or no, not {camera[bad].as_py()!r}")
     refused = pc.if_else(pc.is_in(camera, pa.array(sorted(TRUE))), "true", "false")
     table = table.set_column(
         table.schema.get_field_index("camera_refused"),
@@ -54,12 +49,9 @@ def validate_people(table: pa.Table, path: Path, what: str) -> pa.Table:
     hashes = table.column("photo_hash")
     bad = first_false(pc.or_(pc.equal(hashes, ""), pc.match_substring_regex(hashes, _HASH_PATTERN)))
     if bad is not None:
-        raise InputError(
-            path,
-            f"photo_hash must be 16 hex digits (a 64-bit perceptual hash), not {hashes[bad].as_py()[:40]!r}",
-            index=records[bad].as_py(),
-            what=what,
-        )
+        shown = hashes[bad].as_py()[:40]
+        _reject(path, records, bad, what,
+                f"photo_hash must be 16 hex digits (a 64-bit perceptual hash), not {shown!r}")
     return table
 
 
@@ -93,3 +85,8 @@ class PeopleJson(JsonRows):
     description = "HR records as JSON (an array of objects or JSON Lines)"
     names = list(PEOPLE)
     validate = staticmethod(validate_people)
+
+
+def _reject(path: Path, records: pa.ChunkedArray, row: int, what: str, message: str) -> None:
+    """One line naming the file and the record of the first bad row."""
+    raise InputError(path, message, index=records[row].as_py(), what=what)
