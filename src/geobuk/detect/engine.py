@@ -135,7 +135,6 @@ class Batch:
         self._preds: dict[Pred, np.ndarray] = {}
         self._filters: dict[LogFilter, np.ndarray] = {}
         self._group_ids: set[int] = set()
-        self._held: dict[Pred, bool] = {}
         self._keyword_results: dict[FieldPlan, list[tuple[_Column, np.ndarray, np.ndarray]]] = {}
         self._pair_groups: _Pairs | None = None
         self._scans: dict[FieldPlan, tuple[np.ndarray, np.ndarray]] = {}
@@ -424,15 +423,18 @@ class Batch:
         return rows[self.eval(detection.expr, rows)]
 
     def _detection_may_hold(self, detection: Detection) -> bool:
+        """False when the plan's prune tree (``prune``) rules the detection out for this batch; a
+        detection outside the plan's rule set is not pruned (its rows are simply evaluated)."""
         position = self.plan.prune.position(detection) if self.plan is not None else None
-        if position is None:  # a detection outside the plan's rule set: decided on its own
-            return self.may_hold(detection.expr)
+        if position is None:
+            return True
         if self._possible is None:
             self._possible = self.plan.prune.possible(self._held_everywhere())  # type: ignore[union-attr]
         return bool(self._possible[position])
 
     def _held_everywhere(self) -> np.ndarray:
-        """For every test of the plan's prune tree, whether some value of the batch passes it."""
+        """For every test of the plan's prune tree, whether some value of the batch passes it
+        (decided from the per-distinct-value tables alone: no row is looked at)."""
         plan = self.plan
         assert plan is not None
         held = np.ones(len(plan.prune.preds), dtype=bool)
@@ -444,41 +446,18 @@ class Batch:
             col = self.column(key[0])
             held[ids[known]] = False if col is None else self._scanned(field_plan, col)[1][known]
         for index in plan.other_preds:
-            held[index] = self._pred_may_hold(plan.prune.preds[index])
+            held[index] = self._held_outside_plans(plan.prune.preds[index])
         return held
 
-    # ---------------------------------------------------------------- pruning
-    def may_hold(self, expr: Expr) -> bool:
-        """False when ``expr`` holds for no event of the batch, decided from the per-distinct-value
-        tables alone (no row is looked at): most rules match nothing in a given batch, and this
-        answers them for a few dictionary lookups instead of an evaluation over their rows. True
-        means "maybe": the rows are then evaluated."""
-        if isinstance(expr, Pred):
-            return self._pred_may_hold(expr)
-        if isinstance(expr, And):
-            return all(self.may_hold(arg) for arg in expr.args)
-        if isinstance(expr, Or):
-            return any(self.may_hold(arg) for arg in expr.args)
-        if isinstance(expr, Const):
-            return expr.value
-        return True  # Not, Keyword: not worth deciding here
-
-    def _pred_may_hold(self, pred: Pred) -> bool:
-        held = self._held.get(pred)
-        if held is None:
-            if pred.op in LAZY_OPS or pred.op.startswith("fieldref"):
-                held = True
-            else:
-                col = self.column(pred.field)
-                plan = self._plan_for(pred) if col is not None else None
-                if col is None:
-                    held = pred.op in ("missing", "null")
-                elif plan is not None:
-                    held = bool(self._scanned(plan, col)[1][plan.index[pred]])
-                else:
-                    held = bool(self._pred_table(pred, col).any())
-            self._held[pred] = held
-        return held
+    def _held_outside_plans(self, pred: Pred) -> bool:
+        """A test no field plan answers: costly ones (regexes, comparisons, field references) count
+        as possible without being asked."""
+        if pred.op in LAZY_OPS or pred.op.startswith("fieldref"):
+            return True
+        col = self.column(pred.field)
+        if col is None:
+            return pred.op in ("missing", "null")
+        return bool(self._pred_table(pred, col).any())
 
 
 def match_rules(batch: Batch, rules: Iterable[CompiledRule]) -> dict[str, np.ndarray]:
