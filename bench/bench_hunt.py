@@ -13,7 +13,9 @@ Both sides run in this one process, on the same events (both read them with geob
   rule, each with the cause found by looking at the rule and the event (see ``explain``);
 - floor: the sample folder as ``--copies`` copies (symlinks in a temp dir): only parsing the EVTX files
   (``PyEvtxParser.records_json`` + ``orjson.loads`` of every record, one process) vs geobuk's hunt of
-  the same copies (warm cache), as a ratio.
+  the same copies (warm cache), as a ratio;
+- breakdown: the CPU seconds of reading the copies (in this process) and of matching the tables a
+  hunt matches, and how long worker processes take to give the first batch.
 
 Every figure is one ``name: value`` line; timings vary 20-40% between runs, the ratios are what to
 watch. Run: ``.venv/bin/python bench/bench_hunt.py [--rules PATH]... [--copies 20] [--skip-baseline]``.
@@ -31,13 +33,15 @@ from pathlib import Path
 
 import baseline_sqlite as baseline
 import orjson
+import pyarrow as pa
 import yaml
 from evtx import PyEvtxParser
 
 from geobuk.detect.engine import field_key
-from geobuk.detect.hunt import HuntResult, hunt
+from geobuk.detect.hunt import MATCH_BATCH, READ_BATCH, Hunter, HuntResult, hunt
 from geobuk.detect.ir import And, CompiledRule, Expr, Keyword, Not, Or, Pred, has_keywords
 from geobuk.detect.rulesets import RuleSet, load_ruleset, rule_files
+from geobuk.sources import iter_batches
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SIGMA = DATA / "sigma"
@@ -354,6 +358,29 @@ def main() -> None:
             line("ratio geobuk / one-thread parse floor", f"{(load_s + hunt_s) / floor1_s:.2f}x")
             line("geobuk events/s, 20x workload" if args.copies == 20 else "geobuk events/s",
                  f"{big.events / (load_s + hunt_s):,.0f}")
+            breakdown(folders, ruleset)
+
+
+def breakdown(folders: Sequence[Path], ruleset: RuleSet) -> None:
+    """Where a hunt of the copies spends its CPU: reading them (in this process) and matching the
+    tables a hunt would match; and how long after the start worker processes give the first batch."""
+    start = time.process_time()
+    tables = [b.table for b in iter_batches(folders, workers=0, batch_size=READ_BATCH)]
+    line("breakdown: reading the copies in one process (CPU)", seconds(time.process_time() - start))
+    hunter = Hunter(ruleset)
+    gathered: list = []
+    start = time.process_time()
+    for i, table in enumerate(tables):
+        gathered.append(table)
+        if sum(t.num_rows for t in gathered) >= MATCH_BATCH or i == len(tables) - 1:
+            hunter.batch(pa.concat_tables(gathered, promote_options="default"))
+            gathered = []
+    line("breakdown: matching the tables a hunt matches (CPU)", seconds(time.process_time() - start))
+    wall = time.perf_counter()
+    batches = iter_batches(folders)
+    next(batches)
+    line("breakdown: first batch from the workers after (wall)", seconds(time.perf_counter() - wall))
+    batches.close()
 
 
 if __name__ == "__main__":

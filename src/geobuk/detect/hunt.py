@@ -33,8 +33,10 @@ from geobuk.detect.memo import ValueMemo
 from geobuk.detect.rulesets import RuleSet
 from geobuk.sources import ReadProgress, iter_batches
 
-#: Events a reading process gathers into one batch (see ``hunt``).
+#: Events a reading process gathers into one batch, and about how many a matched table holds (see
+#: ``hunt``).
 READ_BATCH = 20_000
+MATCH_BATCH = 50_000
 
 
 @dataclass
@@ -217,7 +219,7 @@ class Hunter:
 
 def hunt(paths: Sequence[Path], ruleset: RuleSet, *, indicators: IndicatorIndex | None = None,
          attribution: Attribution | None = None, min_level: str = "informational", fmt: str | None = None,
-         workers: int | None = None, batch_size: int = 50_000,
+         workers: int | None = None, batch_size: int = MATCH_BATCH,
          progress: Callable[[ReadProgress], None] | None = None) -> HuntResult:
     """Hunt every log under ``paths`` with ``ruleset`` and the indicators; see ``Hunter``.
 
