@@ -108,15 +108,11 @@ class Hunter:
 
     def __init__(self, ruleset: RuleSet, *, indicators: IndicatorIndex | None = None,
                  attribution: Attribution | None = None, min_level: str = "informational") -> None:
-        # Rules, their plan and automata are hundreds of thousands of objects that live as long as the
-        # hunt: the cyclic collector would walk them all at each of its collections while building
-        # them and while matching (which allocates a lot). Built with it off, then frozen out of its
-        # sight (``gc.freeze``); they are still freed by reference counting.
+        # Building makes many small objects that all live: collections meanwhile would only cost time.
         gc.disable()
         try:
             self._build(ruleset, indicators, attribution, min_level)
         finally:
-            gc.freeze()
             gc.enable()
 
     def _build(self, ruleset: RuleSet, indicators: IndicatorIndex | None, attribution: Attribution | None,
@@ -229,6 +225,19 @@ def hunt(paths: Sequence[Path], ruleset: RuleSet, *, indicators: IndicatorIndex 
     """
     start = time.perf_counter()
     hunter = Hunter(ruleset, indicators=indicators, attribution=attribution, min_level=min_level)
+    # The rules, their plan and automata (hundreds of thousands of objects) live as long as the hunt:
+    # kept out of the cyclic collector's sight while matching, which allocates a lot, and given back
+    # to it at the end, so a long-lived process (a server) does not keep them from being collected.
+    gc.freeze()
+    try:
+        return _hunt(hunter, paths, fmt=fmt, workers=workers, batch_size=batch_size, progress=progress,
+                     start=start)
+    finally:
+        gc.unfreeze()
+
+
+def _hunt(hunter: Hunter, paths: Sequence[Path], *, fmt: str | None, workers: int | None, batch_size: int,
+          progress: Callable[[ReadProgress], None] | None, start: float) -> HuntResult:
     result = HuntResult(problems=list(hunter.problems))
     seen_sources: set[str] = set()
     pending: list[pa.Table] = []
