@@ -6,6 +6,7 @@ import functools
 import itertools
 import multiprocessing
 import os
+import time
 
 import pytest
 
@@ -13,7 +14,7 @@ import geobuk.sources  # noqa: F401  (registers the readers)
 from geobuk.errors import InputError
 from geobuk.sources.batches import from_wire, read_source, to_wire, wire_size
 from geobuk.sources.inputs import expand
-from geobuk.sources.pool import ordered_map
+from geobuk.sources.pool import _Claims, ordered_map
 
 
 def rows(batches) -> list[tuple[str, str]]:
@@ -56,7 +57,7 @@ def test_a_crash_in_a_worker_carries_its_traceback():
     work = functools.partial(map, int)
     got = []
     with pytest.raises(RuntimeError) as caught:
-        for value in ordered_map([["1", "2"], ["3", "x"], ["4"]], work, workers=2):
+        for value in ordered_map([["1", "2"], ["3", "x"], ["4"]], work, workers=2, caller_helps=False):
             got.append(value)
     assert got == [1, 2, 3]
     assert "ValueError" in str(caught.value)
@@ -65,15 +66,18 @@ def test_a_crash_in_a_worker_carries_its_traceback():
 def test_a_worker_that_dies_is_noticed():
     # The first task runs in this process (while the workers start): it must not exit.
     with pytest.raises(RuntimeError, match=r"died \(exit code 3\)"):
-        list(ordered_map([[], [3], [3]], functools.partial(map, os._exit), workers=2))
+        list(ordered_map([[], [3], [3]], functools.partial(map, os._exit), workers=2, caller_helps=False))
 
 
 
 def test_stopping_early_ends_the_workers(tmp_path):
     sources = sources_of_uneven_size(tmp_path)
     results = ordered_map(sources, functools.partial(read_source, batch_size=10), workers=2,
-                          encode=to_wire, decode=from_wire)
+                          encode=to_wire, decode=from_wire, caller_helps=False)
     next(results)
+    deadline = time.monotonic() + 30  # a thread starts the workers
+    while len(multiprocessing.active_children()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert len(multiprocessing.active_children()) == 2
     results.close()
     assert multiprocessing.active_children() == []
@@ -88,3 +92,34 @@ def test_tasks_and_results_larger_than_a_pipe_do_not_block_each_other():
     tasks = [str(n) * 300_000 for n in range(6)]  # each several times a pipe's buffer, as a group of sources
     got = list(ordered_map(tasks, functools.partial(itertools.repeat, times=2), workers=2))
     assert got == [task for task in tasks for _ in range(2)]
+
+
+def test_the_caller_does_tasks_until_the_workers_have_started():
+    claims = _Claims(5)
+    assert [claims.for_caller(), claims.for_caller()] == [0, 1]
+    assert claims.hand_over() == 2  # the workers take the tasks from 2 on
+    assert claims.for_caller() is None
+
+
+def test_the_caller_may_do_every_task_before_the_workers_start():
+    claims = _Claims(2)
+    assert [claims.for_caller(), claims.for_caller(), claims.for_caller()] == [0, 1, None]
+    assert claims.caller_has_all()
+    assert claims.hand_over() == 2
+
+
+def test_a_caller_that_does_not_help_does_only_the_first_task():
+    claims = _Claims(3, caller_limit=1)
+    assert [claims.for_caller(), claims.for_caller()] == [0, None]
+    assert not claims.caller_has_all()
+    assert claims.hand_over() == 1
+
+
+@pytest.mark.parametrize("helps", [True, False])
+def test_results_are_the_same_whoever_does_the_tasks(tmp_path, helps):
+    sources = sources_of_uneven_size(tmp_path)
+    work = functools.partial(read_source, batch_size=100)
+    serial = list(ordered_map(sources, work, workers=1))
+    parallel = list(ordered_map(sources, work, workers=2, encode=to_wire, decode=from_wire,
+                                caller_helps=helps))
+    assert rows(parallel) == rows(serial)

@@ -3,7 +3,8 @@
 Parsing and compiling thousands of Sigma rules takes seconds (YAML and pySigma's pipelines); a hunt
 over the same rules again should not pay that. Each file's compiled rules are pickled under a key
 made of the file's bytes, the pipeline and ``COMPILER_VERSION``: change any of them and the file is
-compiled again.
+compiled again. Which key a file has is remembered by its stat (``stat_index``), so unchanged files
+are not read again either.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import yaml
 from geobuk.config import home
 from geobuk.detect.ir import CompiledRule, Correlation
 from geobuk.detect.plan import Plan
+from geobuk.detect.stat_index import StatIndex, stat_of
 from geobuk.errors import InputError
 
 #: Bump when the compiled form, the compiler's output or the field plan (cached with a rule set) changes:
@@ -127,21 +129,21 @@ def load_ruleset(paths: Sequence[Path], *, cache_dir: Path | None = None,
             result.compiled_files += 1
         return result
     cache_dir.mkdir(parents=True, exist_ok=True)
-    contents = [path.read_bytes() for path in files]
-    keys = [_cache_key(data, pipeline) for data in contents]
+    contents, keys = _keys(files, pipeline, cache_dir)
     bundle = cache_dir / f"set-{_bundle_key(files, keys)}.pickle"
     cached = _read_entry(bundle)
     if cached is not None:
         cached.cached_files, cached.compiled_files = len(files), 0
         return cached
     result = RuleSet()
-    for path, data, key in zip(files, contents, keys, strict=True):
+    for i, (path, key) in enumerate(zip(files, keys, strict=True)):
         entry = cache_dir / f"{key}.pickle"
         compiled = _read_entry(entry)
         if compiled is not None:
             result.extend(_relocate(compiled, path))
             result.cached_files += 1
             continue
+        data = contents[i] if i in contents else path.read_bytes()
         compiled = compile_file(path, data, pipeline)
         _write_entry(entry, compiled)
         result.extend(compiled)
@@ -153,6 +155,27 @@ def load_ruleset(paths: Sequence[Path], *, cache_dir: Path | None = None,
         gc.enable()
     _write_entry(bundle, result)
     return result
+
+
+def _keys(files: Sequence[Path], pipeline: str, cache_dir: Path) -> tuple[dict[int, bytes], list[str]]:
+    """Each file's cache key, from the stat index when the file is unchanged, else from its bytes
+    (returned too, by position, so that a file to compile is not read twice)."""
+    index = StatIndex.load(cache_dir, _cache_key(b"", pipeline)[:16])
+    contents: dict[int, bytes] = {}
+    keys: list[str] = []
+    for i, path in enumerate(files):
+        try:
+            stat = stat_of(path.stat())
+            key = index.key(path, stat)
+            if key is None:
+                contents[i] = path.read_bytes()
+                key = _cache_key(contents[i], pipeline)
+                index.put(path, stat, key)
+        except OSError as exc:
+            raise InputError(path, f"cannot read: {exc.strerror}") from None
+        keys.append(key)
+    index.save()
+    return contents, keys
 
 
 def _bundle_key(files: Sequence[Path], keys: Sequence[str]) -> str:

@@ -15,7 +15,7 @@ Hence:
   so small and large sources balance out over the workers;
 - results are taken from the pipes by a thread of the parent, into a queue of one result per
   worker, so the workers go on while the caller works on a result, not only while it waits;
-- the parent does the first task itself while the workers start;
+- the parent does the first tasks itself until the workers have started (a thread starts them);
 - every worker is given the whole task list when it starts, and handing a task out is sending its
   number: the parent never blocks on a task pipe. (Sending a task itself, e.g. a group of a thousand
   sources, could fill the pipe while the worker is blocked sending a result the parent is not yet
@@ -55,7 +55,10 @@ _JOIN_SECONDS = 5.0
 _POLL_SECONDS = 0.1  # how soon the collector thread notices it is no longer wanted
 _HINT = ("if it died at once: workers import the program's main module, which must be a file whose "
          "entry point is guarded by `if __name__ == \"__main__\":` (else use workers=1)")
-PRELOAD = ["geobuk.sources"]
+# The forkserver imports the caller's main module once (as ``__mp_main__``, so its guarded entry
+# point does not run) and every worker inherits it: without "__main__" here each worker imported
+# it again on start, a CLI's or a benchmark's whole import tree, while the parent waited.
+PRELOAD = ["__main__", "geobuk.sources"]
 DEFAULT_BUDGET = 64 << 20
 
 
@@ -94,15 +97,16 @@ def start_method() -> str:
 def ordered_map(tasks: Sequence[T], work: Callable[[T], Iterator[R]], *, workers: int,
                 encode: Callable[[R], Any] = _identity, decode: Callable[[Any], R] = _identity,
                 weigh: Callable[[Any], int] = _one, budget: int = DEFAULT_BUDGET,
-                prefetch: int = 2, method: str | None = None) -> Iterator[R]:
+                prefetch: int = 2, method: str | None = None, caller_helps: bool = True) -> Iterator[R]:
     """``work(task)``'s results for every task, concatenated in task order.
 
     With ``workers <= 1`` (or a single task) everything runs in this process and ``encode``/``decode``
     are not used; otherwise ``work`` (picklable: a module-level function or a ``functools.partial``
-    of one) runs the first task in this process while up to ``workers`` worker processes start and
-    take the others, and each of their results crosses as ``encode(result)`` (pickled, except the
+    of one) runs the first tasks in this process while up to ``workers`` worker processes start, and
+    they take the others, and each of their results crosses as ``encode(result)`` (pickled, except the
     blob of a ``Wire``, which crosses as raw bytes). ``weigh`` tells how much of ``budget`` an
-    encoded result takes while it waits in the reorder buffer.
+    encoded result takes while it waits in the reorder buffer. With ``caller_helps=False`` this
+    process does only the first task (tests use it to know which tasks run in a worker).
     """
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
@@ -114,20 +118,21 @@ def ordered_map(tasks: Sequence[T], work: Callable[[T], Iterator[R]], *, workers
     pool: list[_Worker] = []
     finished = False
     stop = threading.Event()
-    collector: threading.Thread | None = None
+    # Started by the collector thread, not here: starting a worker blocks until it has read its
+    # arguments (the task list can be far larger than a pipe holds), time the caller spends on the
+    # first task instead.
+    ready: queue.Queue = queue.Queue(maxsize=min(workers, len(tasks) - 1))
+    claims = _Claims(len(tasks), len(tasks) if caller_helps else 1)
+    start = _Start(context, work, encode, tasks, min(workers, len(tasks) - 1), weigh, budget, prefetch,
+                   claims)
+    collector = threading.Thread(target=_collect_in_order, args=(start, pool, ready, stop), daemon=True,
+                                 name="geobuk-results")
     try:
-        for _ in range(min(workers, len(tasks) - 1)):
-            pool.append(_Worker(context, work, encode, tasks))
-        # Results are taken from the workers' pipes by a thread, so that the workers go on while the
-        # caller is busy with a result (matching it, say), not only while it waits for the next one.
-        ready: queue.Queue = queue.Queue(maxsize=len(pool))
-        reorder = _Reorder(tasks, pool, weigh, budget, prefetch, first=1, stop=stop)
-        collector = threading.Thread(target=_collect_in_order, args=(reorder, ready, stop), daemon=True,
-                                     name="geobuk-results")
         collector.start()
-        # Workers take a fraction of a second to start (a fresh interpreter importing pyarrow) and
-        # the caller would only wait for them: it does the first task itself meanwhile.
-        yield from work(tasks[0])
+        # Workers take a fraction of a second to start (more with a heavy main module to import) and
+        # the caller would only wait for them: it does tasks itself until they are ready.
+        while (index := claims.for_caller()) is not None:
+            yield from work(tasks[index])
         while (item := ready.get()) is not _NOTHING:
             if isinstance(item, _Raised):
                 raise item.error
@@ -135,10 +140,55 @@ def ordered_map(tasks: Sequence[T], work: Callable[[T], Iterator[R]], *, workers
         finished = True
     finally:
         stop.set()
-        if collector is not None:
+        if collector.ident is not None:  # it was started
             collector.join()
         for worker in pool:
             worker.stop(graceful=finished)
+
+
+@dataclass(frozen=True)
+class _Start:
+    """What the collector thread needs to start the workers and hand out their tasks."""
+
+    context: Any
+    work: Callable
+    encode: Callable
+    tasks: Sequence[Any]
+    workers: int
+    weigh: Callable[[Any], int]
+    budget: int
+    prefetch: int
+    claims: _Claims
+
+
+class _Claims:
+    """Which tasks the caller does itself: the first ones, until the workers are ready; then the
+    workers take the rest. (A lock, as the collector thread starts the workers.)"""
+
+    def __init__(self, count: int, caller_limit: int | None = None) -> None:
+        self.count = count
+        self.caller_limit = count if caller_limit is None else caller_limit  # the most it may take
+        self.lock = threading.Lock()
+        self.caller_next = 0
+        self.handed_over = False
+
+    def for_caller(self) -> int | None:
+        """The next task for the caller, or None once the workers have the rest."""
+        with self.lock:
+            if self.handed_over or self.caller_next >= self.caller_limit:
+                return None
+            self.caller_next += 1
+            return self.caller_next - 1
+
+    def caller_has_all(self) -> bool:
+        with self.lock:
+            return self.caller_next >= self.count
+
+    def hand_over(self) -> int:
+        """The workers are ready: the first task that is theirs."""
+        with self.lock:
+            self.handed_over = True
+            return self.caller_next
 
 
 @dataclass(frozen=True)
@@ -150,9 +200,10 @@ class _Stopped(Exception):
     """The caller no longer wants results."""
 
 
-def _collect_in_order(reorder: _Reorder, ready: queue.Queue, stop: threading.Event) -> None:
-    """The collector thread: ``reorder``'s results into ``ready`` (bounded), then ``_NOTHING``; an
-    error goes through as ``_Raised``. Ends soon after ``stop`` is set."""
+def _collect_in_order(start: _Start, pool: list[_Worker], ready: queue.Queue, stop: threading.Event) -> None:
+    """The collector thread: starts the workers (into ``pool``, which the caller stops), then puts
+    their results into ``ready`` (bounded) in task order, then ``_NOTHING``; an error goes through as
+    ``_Raised``. Ends soon after ``stop`` is set."""
     def put(item: Any) -> None:
         while not stop.is_set():
             try:
@@ -163,6 +214,15 @@ def _collect_in_order(reorder: _Reorder, ready: queue.Queue, stop: threading.Eve
         raise _Stopped
 
     try:
+        for _ in range(start.workers):
+            if stop.is_set():
+                return
+            if start.claims.caller_has_all():
+                break
+            pool.append(_Worker(start.context, start.work, start.encode, start.tasks))
+        first = start.claims.hand_over()
+        reorder = _Reorder(start.tasks, pool, start.weigh, start.budget, start.prefetch, first=first,
+                           stop=stop)
         for payload in reorder:
             put(payload)
         put(_NOTHING)
