@@ -24,14 +24,15 @@ watch. Run: ``.venv/bin/python bench/bench_hunt.py [--rules PATH]... [--copies 2
 from __future__ import annotations
 
 import argparse
+import multiprocessing.forkserver
 import os
 import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import baseline_sqlite as baseline
 import orjson
 import pyarrow as pa
 import yaml
@@ -43,12 +44,23 @@ from geobuk.detect.ir import And, CompiledRule, Expr, Keyword, Not, Or, Pred, ha
 from geobuk.detect.rulesets import RuleSet, load_ruleset, rule_files
 from geobuk.sources import iter_batches
 
+if TYPE_CHECKING:
+    import baseline_sqlite as baseline
+
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SIGMA = DATA / "sigma"
 SAMPLES = DATA / "evtx-attack-samples"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Match = tuple[str, str, str]
+
+
+def _baseline():  # noqa: ANN202 - the module
+    """The baseline, imported when first needed: the reading workers import this script (as the
+    ``geobuk`` command's workers import its light entry point) and need none of pySigma's backends."""
+    import baseline_sqlite
+
+    return baseline_sqlite
 
 
 def line(name: str, value: object) -> None:
@@ -106,7 +118,7 @@ def _preds(expr: Expr) -> list[Pred | Keyword]:
 
 
 def _event(table: baseline.EventTable, source: str, record: str) -> dict[str, str]:
-    cursor = table.conn.execute(f"SELECT * FROM {baseline.TABLE} WHERE _source = ? AND _record = ?",
+    cursor = table.conn.execute(f"SELECT * FROM {_baseline().TABLE} WHERE _source = ? AND _record = ?",
                                 (source, record))
     names = [d[0] for d in cursor.description]
     row = cursor.fetchone()
@@ -127,7 +139,7 @@ def explain(rule_id: str, geobuk_only: set[Match], baseline_only: set[Match], *,
     if compiled is None:
         return "geobuk did not load the rule (see its rule problems)"
     if rule_id in failed:
-        missing = sorted(set(baseline.missing_columns(failed[rule_id])))
+        missing = sorted(set(_baseline().missing_columns(failed[rule_id])))
         recovered = geobuk_only & rerun
         if missing:
             causes.append(
@@ -294,7 +306,7 @@ def main() -> None:
 
         base = None
         if not args.skip_baseline:
-            base = baseline.run(files, logs, workers=args.workers)
+            base = _baseline().run(files, logs, workers=args.workers)
             c, t, q = base.conversion, base.table, base.run
             line("baseline rules converted", len(c.rules))
             line("baseline rules refused", len(c.refused))
@@ -327,7 +339,7 @@ def main() -> None:
             line("ratio baseline with pySigma's own YAML parse / geobuk warm",
                  f"{base.seconds_stock / total:.1f}x")
             line("ratio baseline queries only / geobuk hunt only", f"{base.run.seconds / hunt_s:.1f}x")
-            rerun = baseline.rerun_with_columns(base.table, base.conversion.rules, base.run.failed)
+            rerun = _baseline().rerun_with_columns(base.table, base.conversion.rules, base.run.failed)
             compare(geobuk_matches(result), base.run.matches, base, ruleset, rerun, args.show_events)
             base.table.conn.close()
 
@@ -340,6 +352,7 @@ def main() -> None:
                 floor_s, records = parse_floor(folders)
                 floors.append(floor_s)
                 floors1.append(parse_floor(folders, threads=1)[0])
+                fresh_workers()
                 load_s, hunt_s, _, big = geobuk_run(files, folders, cache, args.workers)
                 bigs.append((load_s + hunt_s, load_s, hunt_s))
                 line(f"run: floor {seconds(floor_s)}, one-thread floor {seconds(floors1[-1])}, geobuk "
@@ -371,6 +384,15 @@ def main() -> None:
             line("geobuk events/s, 20x workload" if args.copies == 20 else "geobuk events/s",
                  f"{big.events / total_s:,.0f}")
             breakdown(folders, ruleset)
+
+
+def fresh_workers() -> None:
+    """Stop the forkserver the reading workers are forked from, so that the next hunt starts it
+    again, as every ``geobuk hunt`` command does (it lives as long as the process that started it)."""
+    server = getattr(multiprocessing.forkserver, "_forkserver", None)
+    stop = getattr(server, "_stop", None)
+    if stop is not None:
+        stop()
 
 
 def median(values: Sequence[float]) -> float:

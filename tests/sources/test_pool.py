@@ -15,6 +15,7 @@ from geobuk.errors import InputError
 from geobuk.sources.batches import from_wire, read_source, to_wire, wire_size
 from geobuk.sources.inputs import expand
 from geobuk.sources.pool import _Claims, ordered_map
+from pool_helpers import failing_at, slow_for_workers, slower_in_workers
 
 
 def rows(batches) -> list[tuple[str, str]]:
@@ -94,25 +95,33 @@ def test_tasks_and_results_larger_than_a_pipe_do_not_block_each_other():
     assert got == [task for task in tasks for _ in range(2)]
 
 
-def test_the_caller_does_tasks_until_the_workers_have_started():
-    claims = _Claims(5)
-    assert [claims.for_caller(), claims.for_caller()] == [0, 1]
-    assert claims.hand_over() == 2  # the workers take the tasks from 2 on
-    assert claims.for_caller() is None
+def test_tasks_are_taken_in_order_by_whoever_asks_first():
+    claims = _Claims(4)
+    assert claims.claim(0, caller=True)
+    assert claims.claim_next(caller=False) == 1
+    assert not claims.claim(1, caller=True)  # a worker has it
+    assert not claims.claim(3, caller=True)  # not the next one
+    assert claims.claim_next(caller=True) == 2
+    assert [claims.owner(i) for i in range(4)] == ["caller", "worker", "caller", None]
+    assert claims.claim_next(caller=False) == 3
+    assert claims.claim_next(caller=False) is None
 
 
-def test_the_caller_may_do_every_task_before_the_workers_start():
-    claims = _Claims(2)
-    assert [claims.for_caller(), claims.for_caller(), claims.for_caller()] == [0, 1, None]
-    assert claims.caller_has_all()
-    assert claims.hand_over() == 2
+def test_the_caller_does_tasks_while_it_would_wait():
+    tasks = [(n, os.getpid()) for n in range(40)]
+    got = list(ordered_map(tasks, slow_for_workers, workers=2))
+    assert [value for value, _ in got] == list(range(40))
+    by_caller = [value for value, pid in got if pid == os.getpid()]
+    assert 0 in by_caller  # while the worker starts
+    assert 0 < len(got) - len(by_caller) < len(by_caller)  # the worker did some, this process more
 
 
-def test_a_caller_that_does_not_help_does_only_the_first_task():
-    claims = _Claims(3, caller_limit=1)
-    assert [claims.for_caller(), claims.for_caller()] == [0, None]
-    assert not claims.caller_has_all()
-    assert claims.hand_over() == 1
+def test_an_error_in_a_task_done_ahead_is_raised_at_its_turn():
+    got = []
+    with pytest.raises(InputError, match="two.log"):
+        for value in ordered_map(list(range(5)), failing_at, workers=2):
+            got.append(value)
+    assert got == [0, 1, 2]
 
 
 @pytest.mark.parametrize("helps", [True, False])
@@ -123,3 +132,16 @@ def test_results_are_the_same_whoever_does_the_tasks(tmp_path, helps):
     parallel = list(ordered_map(sources, work, workers=2, encode=to_wire, decode=from_wire,
                                 caller_helps=helps))
     assert rows(parallel) == rows(serial)
+
+
+def test_the_caller_works_on_its_results_when_it_has_nothing_left_to_read():
+    calls = []
+
+    def idle() -> bool:
+        calls.append(1)
+        return False  # nothing done: the caller then waits for the worker
+
+    tasks = [(n, os.getpid()) for n in range(40)]
+    got = list(ordered_map(tasks, slower_in_workers, workers=2, idle=idle))
+    assert got == list(range(40))
+    assert calls  # at the end it waited for the worker's last task, and was offered to work meanwhile

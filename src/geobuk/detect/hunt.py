@@ -243,15 +243,21 @@ def _hunt(hunter: Hunter, paths: Sequence[Path], *, fmt: str | None, workers: in
     pending: list[pa.Table] = []
     pending_rows = 0
 
-    def flush() -> None:
+    def flush() -> bool:
         nonlocal pending, pending_rows
+        matched = bool(pending)
         if pending:
             table = pending[0] if len(pending) == 1 else pa.concat_tables(pending, promote_options="default")
             result.findings.extend(hunter.batch(table))
         pending, pending_rows = [], 0
+        return matched
 
+    # Tables are matched once they hold ``batch_size`` events, or sooner when reading would only wait
+    # for a worker (the last tables of a hunt, above all: matched while the last sources are read,
+    # not all after). Findings do not depend on where tables are cut.
     read_size = min(batch_size, READ_BATCH)
-    for batch in iter_batches(paths, fmt=fmt, batch_size=read_size, workers=workers, progress=progress):
+    for batch in iter_batches(paths, fmt=fmt, batch_size=read_size, workers=workers, progress=progress,
+                              idle=flush):
         result.problems += batch.errors
         if batch.table.num_rows:
             result.events += batch.table.num_rows

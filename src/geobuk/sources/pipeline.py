@@ -45,7 +45,8 @@ class ReadProgress:
 
 def iter_batches(paths: Iterable[str | Path] | str | Path, fmt: str | None = None,
                  batch_size: int = DEFAULT_BATCH_SIZE, *, workers: int | None = None,
-                 progress: Callable[[ReadProgress], None] | None = None) -> Iterator[EventBatch]:
+                 progress: Callable[[ReadProgress], None] | None = None,
+                 idle: Callable[[], bool] | None = None) -> Iterator[EventBatch]:
     """Every event under ``paths`` (files, folders, ``.gz``, ``.zip``) as batches, in input order.
 
     ``fmt`` forces a reader by name (else each source's format is detected from its content).
@@ -60,6 +61,8 @@ def iter_batches(paths: Iterable[str | Path] | str | Path, fmt: str | None = Non
 
     An explicitly named file that is no log raises ``InputError``; problems inside sources, and
     files met in folders or archives that are no log, are one-line ``EventBatch.errors``.
+    ``idle`` is called when this process would wait for a worker's batch (with nothing left to
+    read itself): the caller's chance to work on the batches it has (True if it did some).
     ``progress`` is called after every batch, e.g. to drive a Rich bar::
 
         with Progress() as bar:
@@ -82,7 +85,7 @@ def iter_batches(paths: Iterable[str | Path] | str | Path, fmt: str | None = Non
     # Inside a worker the EVTX parser gets one thread: the workers already use every core.
     work = functools.partial(read_sources, fmt=fmt, batch_size=batch_size, threads=1 if parallel else 0)
     batches = ordered_map(groups, work, workers=workers if parallel else 1,
-                          encode=to_wire, decode=from_wire, weigh=wire_size)
+                          encode=to_wire, decode=from_wire, weigh=wire_size, idle=idle)
     names = ColumnNames()
     files_total = sum(1 for source in sources if _ends_file(source))
     done = files_done = bytes_done = events = 0  # done: sources (slices included) finished
