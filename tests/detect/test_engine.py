@@ -204,6 +204,18 @@ def test_keywords_search_every_field(plan):
     condition: keywords"""), events, plan=plan) == [0, 1]
 
 
+@BOTH
+def test_keywords_are_found_in_any_field_whatever_its_text(plan):
+    # Fields without the keyword anywhere are skipped before their values are scanned: the keyword
+    # must still be found in non-ASCII text, in upper case, as a whole value, and next to other values.
+    events = [process("a.exe", "x", Description="Outil d'accès: MIMIKATZ"), process("b.exe", "x"),
+              process("c.exe", "x", Product="mimikatz"), process("d.exe", "mimi", Company="katz"),
+              process("e.exe", "x", Product="Mimikatz Ünïcode")]
+    assert matched(rule("""    keywords:
+        - 'mimikatz'
+    condition: keywords"""), events, plan=plan) == [0, 2, 4]
+
+
 def test_one_of_all_of_and_not_with_missing_fields():
     events = [process("a.exe", "x", User="admin"), process("a.exe", "y"), process("b.exe", "x")]
     detection = """    sel_a:

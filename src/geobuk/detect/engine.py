@@ -307,6 +307,8 @@ class Batch:
             for key, names in self._names.items():
                 if all(name.startswith(META_PREFIX) for name in names):
                     continue
+                if not self._text_may_hold(plan, names):
+                    continue
                 col = self.column(key)
                 if col is None:
                     continue
@@ -315,6 +317,35 @@ class Batch:
                     tables.append((col, results, held))
             self._keyword_results[plan] = tables
         return tables
+
+    def _text_may_hold(self, plan: FieldPlan, names: list[str]) -> bool:
+        """Whether some test of ``plan`` may hold for a value of these columns, judged from each
+        column's text at once (its values run together, as Arrow stores them). A keyword is looked
+        for in every field, and most fields of a batch hold none of them: such a column is then
+        neither encoded nor scanned value by value. A pattern found only across two values keeps the
+        column (it is scanned as before), so the answer errs only towards scanning. Judged for ASCII
+        text alone, where Python's lower-casing and Arrow's agree."""
+        if plan.always or "" in plan.equals:
+            return True
+        lower = not plan.preds[0].cased
+        for name in names:
+            for chunk in self.table.column(name).chunks:
+                if chunk.null_count == len(chunk):
+                    continue
+                if not pa.types.is_string(chunk.type):
+                    return True
+                raw = chunk.buffers()[2]
+                data = raw.to_pybytes() if raw is not None else b""
+                if not data.isascii():
+                    return True
+                text = data.decode("ascii")
+                if lower:
+                    text = text.lower()
+                if plan.automaton is not None and next(plan.automaton.iter(text), None) is not None:
+                    return True
+                if any(value in text for value in plan.equals):
+                    return True
+        return False
 
     # ---------------------------------------------------------------- expressions
     def _one_field_table(self, expr: Or | And, field: str,
