@@ -194,6 +194,11 @@ def _read_entry(entry: Path) -> RuleSet | None:
     gc.disable()  # thousands of small objects: collections while unpickling only cost time
     try:
         loaded = pickle.loads(data)
+        # Made while collections were off, the set's half a million objects all sit in the youngest
+        # generation: the next collection would walk them all (60 ms), and later ones again. They
+        # live as long as the hunts that use them, so they are kept out of the collector's sight;
+        # a hunt gives them back to it when it ends (see ``hunt``).
+        gc.freeze()
     except Exception:  # noqa: BLE001 - a damaged or foreign cache entry: compile again
         loaded = None
     finally:
