@@ -176,17 +176,18 @@ def expand(paths: Iterable[str | Path]) -> list[Source]:
             for file in _walk(path):
                 sources.extend(_file_sources(file, explicit=False))
         elif path.exists():
-            sources.extend(_file_sources(path, explicit=True))
+            sources.extend(_file_sources(str(path), explicit=True))
         else:
             raise InputError(path, "no such file or folder")
     return sources
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path) -> Iterator[str]:
     """Files under ``folder``, sorted by relative path, skipping hidden files and folders.
 
     Linked folders are followed (collected logs are often a folder of links to where each host's
-    logs were copied), except a link back to a folder on its own path, which would never end."""
+    logs were copied), except a link back to a folder on its own path, which would never end.
+    Paths are plain strings: a folder of thousands of logs is walked before any is read."""
     above: dict[str, frozenset[str]] = {}  # each folder visited -> the real folders on its path
     for root, dirs, files in os.walk(folder, followlinks=True):
         chain = above.get(os.path.dirname(root), frozenset()) | {os.path.realpath(root)}
@@ -195,19 +196,22 @@ def _walk(folder: Path) -> Iterator[Path]:
                          if not d.startswith(".") and os.path.realpath(os.path.join(root, d)) not in chain)
         for name in sorted(files):
             if not name.startswith("."):
-                yield Path(root, name)
+                yield os.path.join(root, name)
 
 
-def _file_sources(path: Path, *, explicit: bool) -> list[Source]:
+def _file_sources(path: str, *, explicit: bool) -> list[Source]:
     try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            magic = fh.read(4)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            size = os.fstat(fd).st_size
+            magic = os.read(fd, 4)
+        finally:
+            os.close(fd)
     except OSError as exc:
-        return [Source(str(path), str(path), 0, explicit=explicit, problem=f"cannot read: {_reason(exc)}")]
+        return [Source(path, path, 0, explicit=explicit, problem=f"cannot read: {_reason(exc)}")]
     if magic.startswith(ZIP_MAGIC):
-        return _zip_sources(path, size, explicit=explicit)
-    return [Source(str(path), str(path), size, gzipped=magic.startswith(GZIP_MAGIC), explicit=explicit)]
+        return _zip_sources(Path(path), size, explicit=explicit)
+    return [Source(path, path, size, gzipped=magic.startswith(GZIP_MAGIC), explicit=explicit)]
 
 
 def _zip_sources(path: Path, size: int, *, explicit: bool) -> list[Source]:
