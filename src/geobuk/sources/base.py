@@ -59,6 +59,9 @@ class LogReader:
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
+    #: Bytes every source of this format starts with, if it has such a signature: detection then
+    #: recognises it from a few bytes, before reading the head the other formats' ``sniff`` need.
+    magic: ClassVar[bytes | None] = None
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:

@@ -14,6 +14,7 @@ from geobuk.sources.inputs import GZIP_MAGIC, ZIP_MAGIC, Source
 from geobuk.sources.slices import SourceSlice
 
 SNIFF_BYTES = 64 * 1024
+MAGIC_BYTES = 16  # the longest signature (``LogReader.magic``) a reader may declare
 
 
 def detect_reader(source: Source, forced: str | None = None) -> type[LogReader]:
@@ -24,6 +25,10 @@ def detect_reader(source: Source, forced: str | None = None) -> type[LogReader]:
         return READERS.get(source.reader)
     if forced:
         return READERS.get(forced)
+    quick = source.head(MAGIC_BYTES)
+    found = next((r for r in READERS if r.magic is not None and quick.startswith(r.magic)), None)
+    if found is not None:  # a folder of EVTX files: a few bytes each, not the 64 KB text formats need
+        return found
     head = source.head(SNIFF_BYTES)
     if not head.strip():
         raise InputError(source.name, "the file is empty")

@@ -35,6 +35,7 @@ _FAILED_RE = re.compile(r"Failed to parse (record|chunk) number (\d+):?\s*(.*)",
 class EvtxReader(LogReader):
     name = "evtx"
     description = "Windows event log files (.evtx), from any Windows version since Vista"
+    magic = MAGIC
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> bool:
