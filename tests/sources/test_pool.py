@@ -137,11 +137,12 @@ def test_results_are_the_same_whoever_does_the_tasks(tmp_path, helps):
 def test_the_caller_works_on_its_results_when_it_has_nothing_left_to_read():
     calls = []
 
-    def idle() -> bool:
-        calls.append(1)
-        return False  # nothing done: the caller then waits for the worker
+    def idle(urgent: bool) -> bool:
+        calls.append(urgent)
+        return False  # nothing done: the caller then reads, or waits for the worker
 
     tasks = [(n, os.getpid()) for n in range(40)]
     got = list(ordered_map(tasks, slower_in_workers, workers=2, idle=idle))
     assert got == list(range(40))
-    assert calls  # at the end it waited for the worker's last task, and was offered to work meanwhile
+    assert False in calls  # offered to work before reading a later task
+    assert True in calls  # at the end it waited for the worker's last task, and was offered any work

@@ -252,12 +252,17 @@ def _hunt(hunter: Hunter, paths: Sequence[Path], *, fmt: str | None, workers: in
         pending, pending_rows = [], 0
         return matched
 
-    # Tables are matched once they hold ``batch_size`` events, or sooner when reading would only wait
-    # for a worker (the last tables of a hunt, above all: matched while the last sources are read,
-    # not all after). Findings do not depend on where tables are cut.
+    def idle(urgent: bool) -> bool:
+        """Reading waits for a worker: match now if half a table is gathered, or anything if the
+        only other choice is to wait (the last tables of a hunt, above all: matched while the last
+        sources are read, not all after)."""
+        return pending_rows >= (1 if urgent else batch_size // 2) and flush()
+
+    # Tables are matched once they hold ``batch_size`` events, or sooner when reading waits (see
+    # ``idle``). Findings do not depend on where tables are cut.
     read_size = min(batch_size, READ_BATCH)
     for batch in iter_batches(paths, fmt=fmt, batch_size=read_size, workers=workers, progress=progress,
-                              idle=flush):
+                              idle=idle):
         result.problems += batch.errors
         if batch.table.num_rows:
             result.events += batch.table.num_rows

@@ -6,11 +6,12 @@ of chunks) at a higher cost than matching them. A worker that reads a whole grou
 up to ``batch_size`` events across its sources instead, once, where the events are.
 
 A group ends before the source that would take it past ``GROUP_BYTES`` (a larger source is a group
-of its own) or ``GROUP_FILES`` sources: small enough to spread the work over the workers and to
-keep the per-file cost of a group of tiny files (opening, detecting, parser setup) to about a
-second. Both limits are fixed, not derived from the number of workers, so the batches, and with
-them every table, record number and error line, are the same with any number of workers on any
-machine.
+of its own, and so is each slice of a large JSON Lines file, ``slices.SLICE_BYTES``, so that the
+processes reading it share the work in steps of a fraction of a second) or ``GROUP_FILES``
+sources: small enough to spread the work over the workers and to keep the per-file cost of a group
+of tiny files (opening, detecting, parser setup) to about a second. Both limits are fixed, not
+derived from the number of workers, so the batches, and with them every table, record number and
+error line, are the same with any number of workers on any machine.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from geobuk.sources.inputs import Source
+from geobuk.sources.slices import SourceSlice
 
 GROUP_BYTES = 64 << 20
 GROUP_FILES = 1000
@@ -51,6 +53,12 @@ def group_sources(sources: Sequence[Source], *, max_bytes: int | None = None,
     current: list[Source] = []
     size = 0
     for source in sources:
+        if isinstance(source, SourceSlice):  # a slice of a large file is a task of its own
+            if current:
+                groups.append(SourceGroup(tuple(current)))
+                current, size = [], 0
+            groups.append(SourceGroup((source,)))
+            continue
         if current and (size + source.size > max_bytes or len(current) >= max_files):
             groups.append(SourceGroup(tuple(current)))
             current, size = [], 0

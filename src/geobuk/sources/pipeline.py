@@ -46,7 +46,7 @@ class ReadProgress:
 def iter_batches(paths: Iterable[str | Path] | str | Path, fmt: str | None = None,
                  batch_size: int = DEFAULT_BATCH_SIZE, *, workers: int | None = None,
                  progress: Callable[[ReadProgress], None] | None = None,
-                 idle: Callable[[], bool] | None = None) -> Iterator[EventBatch]:
+                 idle: Callable[[bool], bool] | None = None) -> Iterator[EventBatch]:
     """Every event under ``paths`` (files, folders, ``.gz``, ``.zip``) as batches, in input order.
 
     ``fmt`` forces a reader by name (else each source's format is detected from its content).
@@ -61,8 +61,8 @@ def iter_batches(paths: Iterable[str | Path] | str | Path, fmt: str | None = Non
 
     An explicitly named file that is no log raises ``InputError``; problems inside sources, and
     files met in folders or archives that are no log, are one-line ``EventBatch.errors``.
-    ``idle`` is called when this process would wait for a worker's batch (with nothing left to
-    read itself): the caller's chance to work on the batches it has (True if it did some).
+    ``idle`` is called when this process would wait for a worker's batch: the caller's chance to
+    work on the batches it has (True if it did some; see ``pool.ordered_map``).
     ``progress`` is called after every batch, e.g. to drive a Rich bar::
 
         with Progress() as bar:

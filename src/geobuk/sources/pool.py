@@ -110,7 +110,7 @@ def ordered_map(tasks: Sequence[T], work: Callable[[T], Iterator[R]], *, workers
                 encode: Callable[[R], Any] = _identity, decode: Callable[[Any], R] = _identity,
                 weigh: Callable[[Any], int] = _one, budget: int = DEFAULT_BUDGET,
                 prefetch: int = 1, method: str | None = None, caller_helps: bool = True,
-                idle: Callable[[], bool] | None = None) -> Iterator[R]:
+                idle: Callable[[bool], bool] | None = None) -> Iterator[R]:
     """``work(task)``'s results for every task, concatenated in task order.
 
     ``workers`` processes do the tasks: this one and ``workers - 1`` worker processes (with
@@ -125,8 +125,11 @@ def ordered_map(tasks: Sequence[T], work: Callable[[T], Iterator[R]], *, workers
     whenever the next result it needs is not there yet (the caller is often busy with results, e.g.
     matching them, and a worker then gets ahead). It takes the next task nobody has taken, and keeps
     its results until their turn; so two processes keep two cores busy, with no third one to share
-    them with. When there is no task left to take, it calls ``idle`` (if given) before waiting: the
-    caller's own work on the results it has (returning True if it did some), e.g. matching them.
+    them with. Before it takes a later task, and again before it waits, it calls ``idle`` (if given):
+    the caller's chance to work on the results it has, e.g. to match them (True if it did some).
+    ``idle(False)`` asks for work worth doing now (enough results gathered), ``idle(True)`` for any,
+    as the caller would otherwise wait. Whether reading or working on results is slower then
+    decides who reads what: a caller with results to work on leaves the reading to the workers.
     """
     helpers = workers - 1 if caller_helps else workers
     if helpers < 1 or len(tasks) <= 1:
@@ -169,7 +172,7 @@ class _Ahead:
 
 
 def _in_order(tasks: Sequence[Any], work: Callable, decode: Callable, claims: _Claims, ready: queue.Queue,
-              *, helps: bool, idle: Callable[[], bool] | None = None) -> Iterator[Any]:
+              *, helps: bool, idle: Callable[[bool], bool] | None = None) -> Iterator[Any]:
     """The caller's side: every task's results in order, from the workers (through ``ready``: a
     task's results, then ``_END``) or from its own work."""
     ahead: deque[_Ahead] = deque()
@@ -187,11 +190,13 @@ def _in_order(tasks: Sequence[Any], work: Callable, decode: Callable, claims: _C
             try:
                 item = ready.get_nowait()
             except queue.Empty:
+                if idle is not None and idle(False):  # work on its results, if worth it now
+                    continue
                 if (helps and len(ahead) < _MAX_AHEAD
                         and (later := claims.claim_next(caller=True)) is not None):
                     ahead.append(_run(later, tasks, work))
                     continue
-                if idle is not None and idle():
+                if idle is not None and idle(True):  # any work on its results rather than wait
                     continue
                 item = ready.get()
             if isinstance(item, _Raised):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from geobuk.sources.inputs import Source
 
 #: Byte length of a slice (the last one of a file takes the remainder).
-SLICE_BYTES = 64 << 20
+SLICE_BYTES = 16 << 20
 _COUNT_CHUNK = 16 << 20
 
 
