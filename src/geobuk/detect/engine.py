@@ -50,6 +50,12 @@ def single_field(expr: Or | And) -> str | None:
     return fields.pop() if fields else None
 
 
+def _literal(text: str) -> str:
+    """``text`` as an RE2 pattern matching it literally (every character not a letter or digit
+    written as its code point)."""
+    return "".join(c if c.isascii() and c.isalnum() else f"\\x{{{ord(c):x}}}" for c in text)
+
+
 class _Column:
     """One column, dictionary-encoded: codes per row (null -> the sentinel code ``len(values)``)."""
 
@@ -304,10 +310,11 @@ class Batch:
         tables = self._keyword_results.get(plan)
         if tables is None:
             tables = []
+            may_hold = self._text_may_hold(plan)
             for key, names in self._names.items():
                 if all(name.startswith(META_PREFIX) for name in names):
                     continue
-                if not self._text_may_hold(plan, names):
+                if not any(name in may_hold for name in names):
                     continue
                 col = self.column(key)
                 if col is None:
@@ -318,34 +325,42 @@ class Batch:
             self._keyword_results[plan] = tables
         return tables
 
-    def _text_may_hold(self, plan: FieldPlan, names: list[str]) -> bool:
-        """Whether some test of ``plan`` may hold for a value of these columns, judged from each
-        column's text at once (its values run together, as Arrow stores them). A keyword is looked
-        for in every field, and most fields of a batch hold none of them: such a column is then
-        neither encoded nor scanned value by value. A pattern found only across two values keeps the
-        column (it is scanned as before), so the answer errs only towards scanning. Judged for ASCII
-        text alone, where Python's lower-casing and Arrow's agree."""
-        if plan.always or "" in plan.equals:
-            return True
-        lower = not plan.preds[0].cased
+    def _text_may_hold(self, plan: FieldPlan) -> set[str]:
+        """The columns for which some test of ``plan`` may hold, judged from each column's text at
+        once (its values run together, as Arrow stores them) by one RE2 pass over all columns. A
+        keyword is looked for in every field, and most fields of a batch hold none of them: the
+        others are then neither encoded nor scanned value by value. A pattern found only across two
+        values keeps its column (it is scanned as before), so the answer errs only towards
+        scanning; so does any column with non-ASCII text, where RE2's case folding and the
+        lower-casing the scan uses could differ."""
+        names = [n for n in self.table.column_names if not n.startswith(META_PREFIX)]
+        patterns = [str(p.value) for p in plan.preds]
+        if not all(patterns):  # an empty pattern holds wherever the field is present
+            return set(names)
+        kept: set[str] = set()
+        texts: list[str] = []
+        parts: list[bytes] = []
         for name in names:
-            for chunk in self.table.column(name).chunks:
-                if chunk.null_count == len(chunk):
-                    continue
-                if not pa.types.is_string(chunk.type):
-                    return True
-                raw = chunk.buffers()[2]
-                data = raw.to_pybytes() if raw is not None else b""
-                if not data.isascii():
-                    return True
-                text = data.decode("ascii")
-                if lower:
-                    text = text.lower()
-                if plan.automaton is not None and next(plan.automaton.iter(text), None) is not None:
-                    return True
-                if any(value in text for value in plan.equals):
-                    return True
-        return False
+            column = self.table.column(name)
+            if column.null_count == len(column):
+                continue
+            if not pa.types.is_string(column.type):
+                kept.add(name)
+                continue
+            texts.append(name)
+            parts.append(b"".join(chunk.buffers()[2].to_pybytes() for chunk in column.chunks
+                                  if chunk.buffers()[2] is not None))
+        if not texts:
+            return kept
+        offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+        np.cumsum([len(part) for part in parts], out=offsets[1:])
+        data = pa.py_buffer(b"".join(parts))
+        joined = pa.LargeStringArray.from_buffers(len(parts), pa.py_buffer(offsets), data)
+        regex = "|".join(_literal(p) for p in dict.fromkeys(patterns))
+        found = pc.match_substring_regex(joined, regex, ignore_case=not plan.preds[0].cased)
+        maybe = pc.or_(found, pc.invert(pc.string_is_ascii(joined))).to_numpy(zero_copy_only=False)
+        kept.update(name for name, hold in zip(texts, maybe.tolist(), strict=True) if hold)
+        return kept
 
     # ---------------------------------------------------------------- expressions
     def _one_field_table(self, expr: Or | And, field: str,
