@@ -65,6 +65,21 @@ def test_regex_with_and_without_flags():
     condition: sel"""), events) == [2]
 
 
+def test_a_counted_dot_asks_for_that_many_characters_in_a_row():
+    # '.{N,}' is answered from line lengths, not by RE2: the answers must be RE2's.
+    events = [process("a.exe", "x" * 12), process("a.exe", "x" * 11), process("a.exe", "x" * 6 + "\n" + "x" * 6),
+              process("a.exe", "é" * 12)]
+    assert matched(rule("""    sel:
+        CommandLine|re: '.{12,}'
+    condition: sel"""), events) == [0, 3]
+    assert matched(rule("""    sel:
+        CommandLine|re|s: '.{12,}'
+    condition: sel"""), events) == [0, 2, 3]  # with s, the line break is a character too
+    assert matched(rule("""    sel:
+        CommandLine|re: '.{6,8}'
+    condition: sel"""), events) == [0, 1, 2, 3]
+
+
 def test_regex_that_re2_refuses_falls_back_to_python():
     events = [process("a.exe", "foo-bar"), process("a.exe", "foo-foo")]
     assert matched(rule("""    sel:
