@@ -67,8 +67,8 @@ def test_regex_with_and_without_flags():
 
 def test_a_counted_dot_asks_for_that_many_characters_in_a_row():
     # '.{N,}' is answered from line lengths, not by RE2: the answers must be RE2's.
-    events = [process("a.exe", "x" * 12), process("a.exe", "x" * 11), process("a.exe", "x" * 6 + "\n" + "x" * 6),
-              process("a.exe", "é" * 12)]
+    events = [process("a.exe", "x" * 12), process("a.exe", "x" * 11),
+              process("a.exe", "x" * 6 + "\n" + "x" * 6), process("a.exe", "é" * 12)]
     assert matched(rule("""    sel:
         CommandLine|re: '.{12,}'
     condition: sel"""), events) == [0, 3]
