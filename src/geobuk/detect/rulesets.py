@@ -28,7 +28,7 @@ from geobuk.errors import InputError
 
 #: Bump when the compiled form, the compiler's output or the field plan (cached with a rule set) changes:
 #: old cache entries are then ignored.
-COMPILER_VERSION = "8"
+COMPILER_VERSION = "9"
 RULE_SUFFIXES = (".yml", ".yaml")
 BUILTIN_RULES = Path(__file__).parent / "rules"
 
