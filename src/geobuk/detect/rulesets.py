@@ -83,7 +83,7 @@ def rule_files(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         try:
-            mode = path.stat().st_mode  # one call for both questions: thousands of rule files are named
+            mode = os.stat(path).st_mode  # one call for both questions: thousands of rule files are named
         except OSError:
             mode = 0
         if stat.S_ISDIR(mode):
@@ -170,7 +170,7 @@ def _keys(files: Sequence[Path], pipeline: str, cache_dir: Path) -> tuple[dict[i
     keys: list[str] = []
     for i, path in enumerate(files):
         try:
-            stat = stat_of(path.stat())
+            stat = stat_of(os.stat(path))
             key = index.key(path, stat)
             if key is None:
                 contents[i] = path.read_bytes()
