@@ -338,7 +338,7 @@ class Batch:
         if not all(patterns):  # an empty pattern holds wherever the field is present
             return set(names)
         kept: set[str] = set()
-        texts: list[str] = []
+        searched: list[str] = []  # the columns whose text is looked at, in the order of ``parts``
         parts: list[bytes] = []
         for name in names:
             column = self.table.column(name)
@@ -347,10 +347,10 @@ class Batch:
             if not pa.types.is_string(column.type):
                 kept.add(name)
                 continue
-            texts.append(name)
+            searched.append(name)
             parts.append(b"".join(chunk.buffers()[2].to_pybytes() for chunk in column.chunks
                                   if chunk.buffers()[2] is not None))
-        if not texts:
+        if not searched:
             return kept
         offsets = np.zeros(len(parts) + 1, dtype=np.int64)
         np.cumsum([len(part) for part in parts], out=offsets[1:])
@@ -359,7 +359,7 @@ class Batch:
         regex = "|".join(_literal(p) for p in dict.fromkeys(patterns))
         found = pc.match_substring_regex(joined, regex, ignore_case=not plan.preds[0].cased)
         maybe = pc.or_(found, pc.invert(pc.string_is_ascii(joined))).to_numpy(zero_copy_only=False)
-        kept.update(name for name, hold in zip(texts, maybe.tolist(), strict=True) if hold)
+        kept.update(name for name, hold in zip(searched, maybe.tolist(), strict=True) if hold)
         return kept
 
     # ---------------------------------------------------------------- expressions

@@ -170,12 +170,12 @@ def _keys(files: Sequence[Path], pipeline: str, cache_dir: Path) -> tuple[dict[i
     keys: list[str] = []
     for i, path in enumerate(files):
         try:
-            stat = stat_of(os.stat(path))
-            key = index.key(path, stat)
+            file_stat = stat_of(os.stat(path))
+            key = index.key(path, file_stat)
             if key is None:
                 contents[i] = path.read_bytes()
                 key = _cache_key(contents[i], pipeline)
-                index.put(path, stat, key)
+                index.put(path, file_stat, key)
         except OSError as exc:
             raise InputError(path, f"cannot read: {exc.strerror}") from None
         keys.append(key)
