@@ -149,6 +149,17 @@ def test_version_cue_yields_to_a_defanged_address() -> None:
     assert found("version 1.2.3.4:443 answered") == {(obs.IPV4, "1.2.3.4")}
 
 
+def test_a_news_outlet_named_as_the_source_is_not_an_indicator() -> None:
+    assert found("Selon 01net.com, la Corée du Nord infiltre des entreprises.") == set()
+    assert found("D’après l’article de alliancy.fr, les sommes extorquées financent le régime.") == set()
+    assert found("According to the report of bleepingcomputer.com, the actor is back.") == set()
+    # A cue does not hide a domain the author marks (defanged) or names after other words.
+    assert found("Selon les chercheurs, le domaine evil[.]com sert de C2.") == {(obs.DOMAIN, "evil.com")}
+    assert found("Selon le rapport, les serveurs bad-domain.com et x.org.") == {
+        (obs.DOMAIN, "bad-domain.com"), (obs.DOMAIN, "x.org")}
+    assert found("The loader beacons via update-check.net every hour.") == {(obs.DOMAIN, "update-check.net")}
+
+
 def test_dll_and_exe_names_are_files_not_domains() -> None:
     assert found("It resolves APIs from kernel32.dll and runs example.exe.") == {
         (obs.FILENAME, "kernel32.dll"), (obs.FILENAME, "example.exe")}

@@ -17,6 +17,8 @@ Choices, because false positives cost more than misses in a threat-intel store:
   "mask"...) is a version number, unless the text marks it as an address: defanged, or followed
   by a port or a prefix length. Private, loopback and documentation addresses are kept: in a
   report they are presented as indicators (lateral movement, proxies, examples).
+- A plain (not defanged) domain named as the source of the report ("Selon 01net.com", "according
+  to bleepingcomputer.com") is the reporter, not an indicator.
 - Mixed-case dotted names with capitals after the first label ("System.IO") and well-known
   framework names ("Node.js", "ASP.NET") are neither domains nor files.
 - A mixed-case Ethereum address with a wrong EIP-55 checksum, or a Base58 string without a valid
@@ -39,6 +41,7 @@ from geobuk.intel.crypto_addresses import BITCOIN, ETHEREUM, TRON, is_valid_addr
 from geobuk.intel.read.iocs_patterns import AT_SIGN, EMBEDDED, SCANNER
 from geobuk.intel.read.iocs_rules import (
     NOT_INDICATORS,
+    follows_source_cue,
     follows_version_cue,
     is_code_name,
     refang_padded,
@@ -242,7 +245,7 @@ def _dotted_name(text: str, host: str, raw: str, start: int, end: int, defanged:
     if kind is None or host.lower() in NOT_INDICATORS:
         return _embedded(text, start, end)
     if kind == obs.DOMAIN:
-        if not defanged and is_code_name(raw):
+        if not defanged and (is_code_name(raw) or follows_source_cue(text, start)):
             return []
         if ext in obs.FILE_EXTENSIONS and _looks_like_file(host):
             kind = obs.FILENAME

@@ -31,6 +31,18 @@ NOT_INDICATORS = frozenset({
     "asp.net", "vb.net", "ado.net",
 })
 
+# A news outlet named as the source of what the text reports ("Selon 01net.com", "d'après l'article
+# de alliancy.fr", "according to bleepingcomputer.com"): the reporter, not an indicator. Only a
+# domain written plainly: a defanged one is marked by the author as an indicator.
+_SOURCE_CUE_RE = re.compile(
+    r"\b(?:selon|d['’]apr[eè]s|according\s+to|reported\s+by|rapport[ée]e?s?\s+par|cit[ée]e?s?\s+par|"
+    r"source\s*:|sources\s*:)"
+    r"(?:\s*\b(?:the|le|la|les|un|une|an?|article|report|rapport|de|du|des|of|by|par|site|m[ée]dia|"
+    r"journal|magazine)\b|\s*\b[ld]['’]){0,5}\s*$",
+    re.IGNORECASE,
+)
+_SOURCE_WINDOW = 60
+
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _TRAILING = ".,;:!?*'\""
 _PADDED_DEFANG_RE = re.compile(r" ?(\[[^\]\s]{1,4}\]|\([^)\s]{1,4}\)|\{[^}\s]{1,4}\}) ?")
@@ -39,6 +51,11 @@ _PADDED_DEFANG_RE = re.compile(r" ?(\[[^\]\s]{1,4}\]|\([^)\s]{1,4}\)|\{[^}\s]{1,
 def follows_version_cue(text: str, start: int) -> bool:
     """True if the words just before ``start`` make a dotted quad a version, not an address."""
     return _VERSION_CUE_RE.search(text, max(0, start - _CUE_WINDOW), start) is not None
+
+
+def follows_source_cue(text: str, start: int) -> bool:
+    """True if the words just before ``start`` name what follows as the source of the report."""
+    return _SOURCE_CUE_RE.search(text, max(0, start - _SOURCE_WINDOW), start) is not None
 
 
 def trim_end(value: str) -> str:
