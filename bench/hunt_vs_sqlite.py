@@ -15,7 +15,7 @@ Both sides run in this one process, on the same events (both read them with geob
   (``PyEvtxParser.records_json`` + ``orjson.loads`` of every record, one process) vs geobuk's hunt of
   the same copies (warm cache), both run ``--repeat`` times in turn, the ratio of their medians;
 - breakdown: the CPU seconds of reading the copies (in this process) and of matching the tables a
-  hunt matches, and how long worker processes take to give the first batch.
+  hunt matches, and how long the first batch takes (this process reads it while the workers start).
 
 Every figure is one ``name: value`` line; timings vary 20-40% between runs, the ratios are what to
 watch. Run: ``.venv/bin/python bench/bench_hunt.py [--rules PATH]... [--copies 20] [--skip-baseline]``.
@@ -406,7 +406,8 @@ def median_run(runs: Sequence[tuple[float, float, float]]) -> tuple[float, float
 
 def breakdown(folders: Sequence[Path], ruleset: RuleSet) -> None:
     """Where a hunt of the copies spends its CPU: reading them (in this process) and matching the
-    tables a hunt would match; and how long after the start worker processes give the first batch."""
+    tables a hunt would match; and how long after the start the first batch comes (read by this
+    process while the workers start)."""
     start = time.process_time()
     tables = [b.table for b in iter_batches(folders, workers=0, batch_size=READ_BATCH)]
     line("breakdown: reading the copies in one process (CPU)", seconds(time.process_time() - start))
@@ -422,7 +423,8 @@ def breakdown(folders: Sequence[Path], ruleset: RuleSet) -> None:
     wall = time.perf_counter()
     batches = iter_batches(folders)
     next(batches)
-    line("breakdown: first batch from the workers after (wall)", seconds(time.perf_counter() - wall))
+    line("breakdown: first batch after (wall; this process reads it while the workers start)",
+         seconds(time.perf_counter() - wall))
     batches.close()
 
 
