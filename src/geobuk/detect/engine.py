@@ -10,6 +10,7 @@ shared by all rules that test the same thing. Expressions are evaluated on shrin
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -48,12 +49,6 @@ def single_field(expr: Or | And) -> str | None:
         if len(fields) > 1:
             return None
     return fields.pop() if fields else None
-
-
-def _literal(text: str) -> str:
-    """``text`` as an RE2 pattern matching it literally (every character not a letter or digit
-    written as its code point)."""
-    return "".join(c if c.isascii() and c.isalnum() else f"\\x{{{ord(c):x}}}" for c in text)
 
 
 class _Column:
@@ -338,8 +333,9 @@ class Batch:
         if not all(patterns):  # an empty pattern holds wherever the field is present
             return set(names)
         kept: set[str] = set()
-        searched: list[str] = []  # the columns whose text is looked at, in the order of ``parts``
-        parts: list[bytes] = []
+        searched: list[str] = []  # the columns whose text is looked at
+        sizes: list[int] = []  # the bytes of text of each
+        buffers: list[pa.Buffer] = []  # their chunks' value buffers, joined once below
         for name in names:
             column = self.table.column(name)
             if column.null_count == len(column):
@@ -347,16 +343,17 @@ class Batch:
             if not pa.types.is_string(column.type):
                 kept.add(name)
                 continue
+            held = [data for chunk in column.chunks if (data := chunk.buffers()[2]) is not None]
             searched.append(name)
-            parts.append(b"".join(chunk.buffers()[2].to_pybytes() for chunk in column.chunks
-                                  if chunk.buffers()[2] is not None))
+            sizes.append(sum(data.size for data in held))
+            buffers += held
         if not searched:
             return kept
-        offsets = np.zeros(len(parts) + 1, dtype=np.int64)
-        np.cumsum([len(part) for part in parts], out=offsets[1:])
-        data = pa.py_buffer(b"".join(parts))
-        joined = pa.LargeStringArray.from_buffers(len(parts), pa.py_buffer(offsets), data)
-        regex = "|".join(_literal(p) for p in dict.fromkeys(patterns))
+        offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        joined = pa.LargeStringArray.from_buffers(len(sizes), pa.py_buffer(offsets),
+                                                  pa.py_buffer(b"".join(buffers)))
+        regex = "|".join(re.escape(p) for p in dict.fromkeys(patterns))  # as sigma/values.py does
         found = pc.match_substring_regex(joined, regex, ignore_case=not plan.preds[0].cased)
         maybe = pc.or_(found, pc.invert(pc.string_is_ascii(joined))).to_numpy(zero_copy_only=False)
         kept.update(name for name, hold in zip(searched, maybe.tolist(), strict=True) if hold)

@@ -244,13 +244,14 @@ def _hunt(hunter: Hunter, paths: Sequence[Path], *, fmt: str | None, workers: in
     pending_rows = 0
 
     def flush() -> bool:
+        """Match the tables gathered so far (False if there were none)."""
         nonlocal pending, pending_rows
-        matched = bool(pending)
-        if pending:
-            table = pending[0] if len(pending) == 1 else pa.concat_tables(pending, promote_options="default")
-            result.findings.extend(hunter.batch(table))
+        if not pending:
+            return False
+        table = pending[0] if len(pending) == 1 else pa.concat_tables(pending, promote_options="default")
+        result.findings.extend(hunter.batch(table))
         pending, pending_rows = [], 0
-        return matched
+        return True
 
     def idle(urgent: bool) -> bool:
         """Reading waits for a worker: match now if half a table is gathered, or anything if the

@@ -138,6 +138,11 @@ def load_ruleset(paths: Sequence[Path], *, cache_dir: Path | None = None,
     bundle = cache_dir / f"set-{_bundle_key(files, keys)}.pickle"
     cached = _read_entry(bundle)
     if cached is not None:
+        # Unpickled while collections were off, the set's half a million objects all sit in the
+        # youngest generation: the next collection would walk them all (60 ms), and later ones
+        # again. They live as long as the hunts that use them, so they are kept out of the
+        # collector's sight; a hunt gives them back to it when it ends (see ``hunt``).
+        gc.freeze()
         cached.cached_files, cached.compiled_files = len(files), 0
         return cached
     result = RuleSet()
@@ -199,11 +204,6 @@ def _read_entry(entry: Path) -> RuleSet | None:
     gc.disable()  # thousands of small objects: collections while unpickling only cost time
     try:
         loaded = pickle.loads(data)
-        # Made while collections were off, the set's half a million objects all sit in the youngest
-        # generation: the next collection would walk them all (60 ms), and later ones again. They
-        # live as long as the hunts that use them, so they are kept out of the collector's sight;
-        # a hunt gives them back to it when it ends (see ``hunt``).
-        gc.freeze()
     except Exception:  # noqa: BLE001 - a damaged or foreign cache entry: compile again
         loaded = None
     finally:
