@@ -21,7 +21,8 @@ must agree.
 
 Run: .venv/bin/python bench/bench_trace.py [--transfers 10000000] [--sample 200000] [--store PATH]
 (networkx is a bench-only dependency: pip install 'networkx>=3.2'). ``--store PATH`` keeps the store
-there and reuses it when it already holds that many transfers.
+there and reuses it when it already holds that many transfers (a store of another size is rebuilt
+only if it holds nothing but this bench's transfers; otherwise the bench stops and leaves it alone).
 """
 
 from __future__ import annotations
@@ -91,7 +92,6 @@ def load_store(path: Path, n: int) -> None:
 
         def insert() -> int:
             with store.transaction():
-                storage.ensure_tables(store.con)
                 return storage.insert_transfers(store, table)
 
         t_load, stored = timed(insert)
@@ -99,13 +99,32 @@ def load_store(path: Path, n: int) -> None:
     print(f"store: {stored:,} transfers in {t_load:.1f} s (storage.insert_transfers, as trace load)")
 
 
+def only_bench_data(store: Store) -> bool:
+    """Whether the store holds nothing but transfers this bench stored (``source = 'bench'``)."""
+    tables = store.con.execute(
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_schema = 'main' AND table_type = 'BASE TABLE' AND table_name <> 'meta'"
+    ).fetchall()
+    for (table,) in tables:
+        where = " WHERE source IS DISTINCT FROM 'bench'" if table == "trace_transfers" else ""
+        if store.con.execute(f'SELECT count(*) FROM "{table}"{where}').fetchall()[0][0]:
+            return False
+    return True
+
+
 def ensure_store(path: Path, n: int) -> None:
+    """Reuse ``path`` if it holds ``n`` transfers; rebuild it only if it holds nothing but bench data."""
     if path.exists():
         with Store(path, read_only=True) as store:
-            if storage.transfer_count(store) == n:
+            count = storage.transfer_count(store)
+            if count == n:
                 print(f"store: reusing {path} ({n:,} transfers)")
                 return
+            ours = only_bench_data(store)
+        if not ours:
+            sys.exit(f"{path} holds {count:,} transfers, not {n:,}, and not only bench data: delete it first")
         path.unlink()
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
     command = [sys.executable, __file__, "--load-only", "--transfers", str(n), "--store", str(path)]
     subprocess.run(command, check=True)
     print(f"setup process peak memory: {peak_mb(resource.RUSAGE_CHILDREN):,.0f} MB")
@@ -247,7 +266,7 @@ def run_sample(store: Store, args: argparse.Namespace, rng: np.random.Generator)
     )
     small = TransferGraph.build(sample)
     sample_seeds = early_seeds(small, args.seeds, rng)
-    small.entities.prefetch(small.node_entity[sample_seeds].tolist())
+    small.prefetch_nodes(sample_seeds)
     names = [small.node_label(int(n))[0] for n in sample_seeds]
     t_nxb, g = timed(lambda: nx_graph(sample))
     print(f"sample: {sample.num_rows:,} transfers; networkx graph built in {t_nxb:.1f} s")

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from geobuk.intel.importers import tagpack  # noqa: F401 - registers the importer
 from geobuk.intel.importing import ensure_builtin_pack, import_files
+from geobuk.trace import generate as gen
+from geobuk.trace import storage
 from geobuk.trace.builtin import ensure_builtin_addresses
 from geobuk.trace.follow import Context, run_follow
 from geobuk.trace.generate import background, generate
@@ -76,3 +79,21 @@ def test_background_has_the_requested_size() -> None:
     table = background(1000, addresses=50)
     assert table.num_rows == 1000
     assert len(set(table.column("from_address").to_pylist())) <= 50
+
+
+def test_background_past_32_bit_offsets_is_chunked(monkeypatch, store) -> None:
+    plain = background(50, addresses=10)
+    monkeypatch.setattr(gen, "_OFFSET_LIMIT", 42 * 20)  # pretend 20 addresses fill the 32-bit offsets
+    table = background(50, addresses=10)
+    column = table.column("from_address")
+    assert column.type == pa.string() and [len(c) for c in column.chunks] == [19, 19, 12]
+    assert column.to_pylist() == plain.column("from_address").to_pylist()
+    extra = {"block": pa.nulls(50, pa.int64()), "seq": pa.array([0] * 50, pa.int32()), "source": ["t"] * 50}
+    full = pa.table(
+        {
+            f.name: table[f.name] if f.name in table.column_names else extra[f.name]
+            for f in storage.TRANSFER_SCHEMA
+        }
+    )
+    with store.transaction():
+        assert storage.insert_transfers(store, full) == 50

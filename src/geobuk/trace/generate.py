@@ -249,14 +249,29 @@ def _hex_names(ids: np.ndarray) -> np.ndarray:
     return out
 
 
-def _fixed_width_strings(rows: np.ndarray) -> pa.Array:
-    """An (n, w) byte matrix as an Arrow string array over the same bytes (zero-copy)."""
+#: Byte size at which a string column no longer fits Arrow's 32-bit offsets (a module constant so tests
+#: can lower it).
+_OFFSET_LIMIT = 2**31
+
+
+def _fixed_width_strings(rows: np.ndarray) -> pa.Array | pa.ChunkedArray:
+    """An (n, w) byte matrix as an Arrow string column over the same bytes (zero-copy).
+
+    Up to 2 GiB it is one plain string array, as the store returns; beyond that a chunked array of
+    plain string arrays (a large_string array cannot be cast down once its data passes 2 GiB).
+    """
     n, width = rows.shape
-    data = pa.py_buffer(np.ascontiguousarray(rows))
-    if n * width < 2**31:  # fits 32-bit offsets: a plain string column, as the store returns
-        return pa.StringArray.from_buffers(n, pa.py_buffer(np.arange(n + 1, dtype=np.int32) * width), data)
-    offsets = pa.py_buffer(np.arange(n + 1, dtype=np.int64) * width)
-    return pa.LargeStringArray.from_buffers(n, offsets, data).cast(pa.string())
+    data = np.ascontiguousarray(rows)
+    if n * width < _OFFSET_LIMIT:  # fits 32-bit offsets: a plain string column, as the store returns
+        offsets = np.arange(n + 1, dtype=np.int32) * width
+        return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
+    step = max((_OFFSET_LIMIT - 1) // width, 1)
+    chunks = []
+    for start in range(0, n, step):
+        part = data[start : start + step]
+        offsets = np.arange(len(part) + 1, dtype=np.int32) * width
+        chunks.append(pa.StringArray.from_buffers(len(part), pa.py_buffer(offsets), pa.py_buffer(part)))
+    return pa.chunked_array(chunks, pa.string())
 
 
 def background(n: int, *, addresses: int | None = None, seed: int = 7, days: int = 365) -> pa.Table:

@@ -28,9 +28,10 @@ _LOW32 = np.int64(0xFFFFFFFF)
 _DENSE_NODE_KEYS = 1 << 28  # up to this many (entity, asset) combinations: a presence table, no sort
 
 
-def segment_starts(sorted_keys: np.ndarray, n: int) -> np.ndarray:
-    """CSR offsets: ``start[k]:start[k+1]`` is the slice of ``sorted_keys`` equal to ``k``."""
-    return np.r_[0, np.cumsum(np.bincount(sorted_keys, minlength=n)[:n])].astype(np.int64)
+def segment_starts(keys: np.ndarray, n: int) -> np.ndarray:
+    """CSR offsets of ``keys`` (in ``0..n-1``, any order): ``start[k]:start[k+1]`` is where the entries
+    equal to ``k`` sit once the keys are sorted (a count per key, so the keys need not be sorted)."""
+    return np.r_[0, np.cumsum(np.bincount(keys, minlength=n)[:n])].astype(np.int64)
 
 
 def gather(start: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

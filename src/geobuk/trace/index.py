@@ -28,35 +28,22 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from geobuk.intel.store import to_arrow
+
 _BATCH = 2000  # row ids per IN list: DuckDB answers these from the row groups that hold them
 _SCAN_BATCH = 1 << 20  # rows per streamed batch of the scan
 NO_TIME = np.iinfo(np.int64).min  # a transfer without a time
-_SCAN_SQL = {
-    "row": "rowid",
-    "f": "hash(from_address)",
-    "t": "hash(to_address)",
-    "f2": "hash('#' || from_address)",
-    "t2": "hash('#' || to_address)",
-    "a": "hash(asset)",
-    "time": f"coalesce(epoch_us(time), {NO_TIME})",
-    "amount": "amount",
-}
+#: The scan's columns: name, SQL, numpy dtype.
 _SCAN_COLUMNS = (
-    ("row", np.int64),
-    ("f", np.uint64),
-    ("t", np.uint64),
-    ("f2", np.uint64),
-    ("t2", np.uint64),
-    ("a", np.uint64),
-    ("time", np.int64),
-    ("amount", np.float64),
+    ("row", "rowid", np.int64),
+    ("f", "hash(from_address)", np.uint64),
+    ("t", "hash(to_address)", np.uint64),
+    ("f2", "hash('#' || from_address)", np.uint64),
+    ("t2", "hash('#' || to_address)", np.uint64),
+    ("a", "hash(asset)", np.uint64),
+    ("time", f"coalesce(epoch_us(time), {NO_TIME})", np.int64),
+    ("amount", "amount", np.float64),
 )
-
-
-def arrow(relation: duckdb.DuckDBPyRelation) -> pa.Table:
-    """A query result as Arrow (DuckDB 2 renamed ``fetch_arrow_table`` to ``to_arrow_table``)."""
-    fetch = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
-    return fetch()
 
 
 def column(table: pa.Table, name: str) -> np.ndarray:
@@ -111,7 +98,7 @@ class TransferSource:
             return np.zeros(0, np.uint64), np.zeros(0, np.uint64)
         self.con.register("_names", pa.table({"name": pa.array(list(names), pa.string())}))
         try:
-            got = arrow(self.con.sql("SELECT hash(name) AS h, hash('#' || name) AS h2 FROM _names"))
+            got = to_arrow(self.con.sql("SELECT hash(name) AS h, hash('#' || name) AS h2 FROM _names"))
         finally:
             self.con.unregister("_names")
         return column(got, "h").astype(np.uint64), column(got, "h2").astype(np.uint64)
@@ -137,18 +124,18 @@ class TransferSource:
         """
         n, last = self.con.execute(f"SELECT count(*), max(rowid) FROM {self.table}").fetchall()[0]
         columns = [
-            (name, dtype)
-            for name, dtype in _SCAN_COLUMNS
+            (name, sql, dtype)
+            for name, sql, dtype in _SCAN_COLUMNS
             if not (name == "row" and (n == 0 or last == n - 1)) and not (name == "a" and assets <= 1)
         ]
-        out = {name: np.empty(n, dtype) for name, dtype in columns}
+        out = {name: np.empty(n, dtype) for name, _, dtype in columns}
         at = 0
         with self._quiet():
-            select = ", ".join(f"{_SCAN_SQL[name]} AS {name}" for name, _ in columns)
+            select = ", ".join(f"{sql} AS {name}" for name, sql, _ in columns)
             relation = self.con.sql(f"SELECT {select} FROM {self.table}")
             reader = getattr(relation, "to_arrow_reader", None) or relation.fetch_record_batch
             for batch in reader(_SCAN_BATCH):
-                for i, (name, _) in enumerate(columns):
+                for i, (name, _, _) in enumerate(columns):
                     out[name][at : at + batch.num_rows] = batch.column(i).to_numpy(zero_copy_only=False)
                 at += batch.num_rows
         if at != n:  # the table changed under us: better to fail than to index half of it
@@ -174,7 +161,7 @@ class TransferSource:
         return out
 
     def _exact_dictionary(self) -> pa.DictionaryArray:
-        table = arrow(self.con.sql(f"SELECT from_address, to_address FROM {self.table}"))
+        table = to_arrow(self.con.sql(f"SELECT from_address, to_address FROM {self.table}"))
         both = pa.chunked_array(
             table.column("from_address").chunks + table.column("to_address").chunks, pa.string()
         )
@@ -189,7 +176,7 @@ class TransferSource:
 
     def exact_asset_codes(self, assets: list[str]) -> np.ndarray:
         """Fallback after a hash collision: per transfer, the position of its asset in ``assets``."""
-        table = arrow(self.con.sql(f"SELECT asset FROM {self.table}"))
+        table = to_arrow(self.con.sql(f"SELECT asset FROM {self.table}"))
         found = pc.index_in(table.column("asset"), value_set=pa.array(assets, pa.string()))
         return column(pa.table({"a": found}), "a").astype(np.int64)
 

@@ -55,20 +55,6 @@ def _stream_cumsum(counts: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, 
     return inclusive, exclusive
 
 
-def _count_at_or_before(
-    data_owner: np.ndarray, data_rank: np.ndarray, query_owner: np.ndarray, query_rank: np.ndarray
-) -> np.ndarray:
-    """For each query, how many data entries of its owner have a time rank at or before its own.
-
-    Data are sorted by (owner, time); packing (owner, rank of the time) into one 64-bit key turns
-    every query into one exact binary search.
-    """
-    data_key = (data_owner.astype(np.int64) << 32) | data_rank
-    query_key = (query_owner.astype(np.int64) << 32) | query_rank
-    first_of_owner = np.searchsorted(data_owner, query_owner, side="left")
-    return np.searchsorted(data_key, query_key, side="right") - first_of_owner
-
-
 @dataclass
 class Streams:
     """The inflow and outflow streams of ``nodes`` (sorted, distinct) with their FIFO/haircut values.
@@ -102,11 +88,14 @@ class Streams:
         in_first = np.r_[0, np.cumsum(in_counts)]
         in_total, in_prior = _stream_cumsum(in_counts, in_amount)
         out_total, out_prior = _stream_cumsum(out_counts, out_amount)
-        # inflow up to each outflow's time (inflows first at equal times), without the opening
-        k = _count_at_or_before(in_owner, g.time_rank[in_edges], out_owner, g.time_rank[out_edges])
-        last = in_first[out_owner] + k - 1
+        # inflow up to each outflow's time (inflows first at equal times), without the opening: the
+        # inflows are sorted by (owner, time), so packing (owner, rank of the time) into one 64-bit key
+        # finds each outflow's last inflow at or before it with one exact binary search
+        in_key = (in_owner.astype(np.int64) << 32) | g.time_rank[in_edges]
+        out_key = (out_owner.astype(np.int64) << 32) | g.time_rank[out_edges]
+        last = np.searchsorted(in_key, out_key, side="right") - 1
         upto = np.zeros(len(out_edges))
-        has = k > 0
+        has = last >= in_first[out_owner]  # else the owner had no inflow by then
         upto[has] = in_total[last[has]]
         # the balance is lowest right after an outflow: opening = max(0, outflow so far - inflow so far)
         opening = np.zeros(len(nodes))

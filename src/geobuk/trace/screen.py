@@ -41,12 +41,10 @@ class ScreenRow:
         return self.hops is not None
 
 
-def _exposure(ctx: Context, entity: str, max_hops: int) -> tuple[int, str] | None:
-    """(hops, risky address) of the nearest risky entity, through non-stop entities only."""
+def _exposure(ctx: Context, start: int, max_hops: int) -> tuple[int, int] | None:
+    """(hops, entity code) of the nearest risky entity from entity ``start``, through non-stop entities
+    only."""
     g = ctx.graph
-    start = g.entity_of.get(entity)
-    if start is None:
-        return None
     risky = np.zeros(len(g.entities), bool)
     for ent, label in ctx.entity_label.items():
         risky[ent] = label.risky
@@ -66,7 +64,7 @@ def _exposure(ctx: Context, entity: str, max_hops: int) -> tuple[int, str] | Non
         seen[neighbours] = True
         hits = neighbours[risky[neighbours]]
         if len(hits):
-            return hop, g.entities[int(hits.min())]
+            return hop, int(hits.min())
         stop_entities = {int(g.node_entity[n]) for n in np.flatnonzero(ctx.stops)}
         frontier = np.array([n for n in neighbours.tolist() if n not in stop_entities])
         if not len(frontier):
@@ -79,9 +77,11 @@ def screen(
 ) -> list[ScreenRow]:
     """One row per input value, in input order; invalid addresses are reported, never matched."""
     ctx = ctx or Context.from_store(store)
+    infos = [canonical(raw) for raw in values]
+    entities = [ctx.entity_name(info.address) for info in infos if info.valid]
+    codes = dict(zip(entities, ctx.graph.entity_of.lookup(entities), strict=True))  # one query for all
     rows = []
-    for raw in values:
-        info = canonical(raw)
+    for raw, info in zip(values, infos, strict=True):
         if not info.valid:
             rows.append(ScreenRow(raw.strip(), info.chain, False, info.reason))
             continue
@@ -89,9 +89,10 @@ def screen(
         entity = ctx.entity_name(info.address)
         if entity != info.address:
             row.cluster = entity
+        code = codes[entity]
         label = ctx.labels.get(info.address)
-        if label is None and entity in ctx.graph.entity_of:
-            label = ctx.entity_label.get(ctx.graph.entity_of[entity])
+        if label is None and code is not None:
+            label = ctx.entity_label.get(code)
         if label is not None:
             row.labels = list(label.labels)
             row.sources = list(label.sources)
@@ -100,12 +101,12 @@ def screen(
                 row.actor = {"id": actor_id, "name": name}
             if label.risky:
                 row.hops = 0
-        if row.hops is None:
-            found = _exposure(ctx, entity, max_hops)
+        if row.hops is None and code is not None:
+            found = _exposure(ctx, code, max_hops)
             if found:
                 row.hops, via = found
-                row.via = via
-                via_label = ctx.entity_label.get(ctx.graph.entity_of[via])
+                row.via = ctx.graph.entities[via]
+                via_label = ctx.entity_label.get(via)
                 if via_label and via_label.actors and row.actor is None:
                     actor_id, name = next(iter(via_label.actors.items()))
                     row.actor = {"id": actor_id, "name": name}
