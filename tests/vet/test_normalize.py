@@ -104,3 +104,30 @@ def test_ascii_digits_equal_deleting_non_digits_by_regex():
         fast.validate(full=True)
         assert fast.to_pylist() == pc.replace_substring_regex(sliced, r"\D", "").to_pylist()
     assert normalize.ascii_digits(values).to_pylist()[:5] == ["2125550123", None, "", "447700900123", "12"]
+
+
+def test_home_and_shipping_keys_equal_both_columns_normalised():
+    """The shortcut (shipping addresses written as the home one are not normalised) changes nothing:
+    a shipping key is given exactly where both full columns' keys are given and differ."""
+    home = ["12 Oak Street, Apt. 4", "12 Oak Street", "1 Elm Rd", None, "", "9 Farm Road", "ab", "5 Pine Ln"]
+    ship = ["12 oak st #4", "12 Oak Street", "44 Bay Avenue", "3 Bay Ave", "3 Bay Ave", None, "7 Hill Dr", ""]
+    home_key, ship_only = normalize.home_and_shipping_keys(pa.array(home), pa.array(ship))
+    full_home = normalize.address_key(pa.array(home)).to_pylist()
+    full_ship = normalize.address_key(pa.array(ship)).to_pylist()
+    assert home_key.to_pylist() == full_home
+    pairs = list(zip(full_home, full_ship, strict=True))
+    assert ship_only.to_pylist() == [s if s and s != (h or "") else None for h, s in pairs]
+    given = zip(home_key.to_pylist(), ship_only.to_pylist(), strict=True)
+    flagged = [i for i, (h, s) in enumerate(given) if h and s]
+    assert flagged == [i for i, (h, s) in enumerate(pairs) if h and s and h != s] == [2]
+
+
+def test_string_buffers_rebase_a_slice():
+    values = pa.array(["ab", None, "cde", "", None, "f", "gh", "ij", "k", None, "lm"]).slice(3, 7)
+    validity, offsets, data = normalize.string_buffers(values)
+    rebuilt = pa.StringArray.from_buffers(
+        len(values), pa.py_buffer(offsets), pa.py_buffer(data), validity, values.null_count
+    )
+    assert offsets[0] == 0 and len(offsets) == len(values) + 1
+    assert bytes(data) == b"fghijk"
+    assert rebuilt.to_pylist() == values.to_pylist() == ["", None, "f", "gh", "ij", "k", None]

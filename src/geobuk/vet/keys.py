@@ -73,13 +73,8 @@ def key_parts(data: VetData) -> Iterator[tuple[str, pa.Table]]:
     yield "phone", _part(normalize.phone_key(phones, countries), phones, rows)
     del phones, rows, countries
     home_raw, ship_raw = _column(data, "home_address"), _column(data, "shipping_address")
-    home = normalize.address_key(home_raw)
-    # A shipping address written exactly as the home one normalises to it and is no shipping link:
-    # only the others (a few percent) are normalised.
-    differs = pc.fill_null(pc.not_equal(ship_raw, home_raw), True)
-    ship = normalize.address_key(pc.if_else(differs, ship_raw, ""))
-    ship_only = pc.fill_null(pc.and_(pc.is_valid(ship), pc.not_equal(ship, pc.fill_null(home, ""))), False)
-    ship = pc.if_else(ship_only, ship, pa.scalar(None, pa.string()))
+    home, ship = normalize.home_and_shipping_keys(home_raw, ship_raw)
+    ship_only = pc.is_valid(ship)
     yield "address", pa.concat_tables(
         [_part(home, home_raw, person), _part(ship, ship_raw, person, shipping=ship_only)]
     )

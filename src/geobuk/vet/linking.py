@@ -12,7 +12,6 @@ same way is one ``email`` link, not also an ``email_alias`` and an ``email_patte
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,16 +44,14 @@ class Linkage:
     ignored: dict[str, int] = field(default_factory=dict)  # kind -> values left out as too common
 
 
-def exact_groups(
-    data: VetData, parts: Iterable[tuple[str, pa.Table]] | None = None
-) -> tuple[list[Group], dict[str, int]]:
+def exact_groups(data: VetData) -> tuple[list[Group], dict[str, int]]:
     """Groups of two or more people per (kind, key), within the caps, in (kind, key) order; and how
     many keys of each kind were too common to link."""
     config = data.config
     caps = {"ip": config.max_ip_group, "device": config.max_device_group}
     found: list[tuple[str, str, Group]] = []
     ignored: dict[str, int] = {}
-    for kind, table in parts if parts is not None else key_parts(data):
+    for kind, table in key_parts(data):
         for shared in shared_keys(table):
             if kind in STRONGER and shared.strong_values <= 1:
                 continue

@@ -80,6 +80,21 @@ def address_key(values: Column) -> pa.Array:
     return _address_key(values)
 
 
+def home_and_shipping_keys(home: Column, shipping: Column) -> tuple[pa.Array, pa.Array]:
+    """(home address key, shipping address key where it differs from the home one, else null).
+
+    A shipping address written exactly as the home one normalises to it: only the others (a few
+    percent) are normalised.
+    """
+    home = home.combine_chunks() if isinstance(home, pa.ChunkedArray) else home
+    shipping = shipping.combine_chunks() if isinstance(shipping, pa.ChunkedArray) else shipping
+    home_key = address_key(home)
+    differs = pc.fill_null(pc.not_equal(shipping, home), True)
+    ship_key = address_key(pc.if_else(differs, shipping, ""))
+    ship_only = pc.fill_null(pc.not_equal(ship_key, pc.fill_null(home_key, "")), False)
+    return home_key, pc.if_else(ship_only, ship_key, pa.scalar(None, pa.string()))
+
+
 def _address_key(values: pa.Array) -> pa.Array:
     s = pc.utf8_lower(values)
     s = pc.replace_substring(s, "#", " unit ")
@@ -100,18 +115,39 @@ _NOT_WORD[list(b"abcdefghijklmnopqrstuvwxyz0123456789")] = False
 _SPACE = np.uint8(ord(" "))
 
 
+def string_buffers(values: pa.Array) -> tuple[pa.Buffer | None, np.ndarray, np.ndarray]:
+    """A string array's (validity bitmap, offsets, data bytes), rebased to the array's own values.
+
+    Offsets are ``int32[len + 1]`` starting at 0 and index ``data``, which holds only this array's
+    bytes; the validity bitmap (None when no value is null) starts at bit 0. A slice is handled here
+    once: its buffers are shared with the whole array and start at ``values.offset``, not at 0.
+    """
+    n = len(values)
+    validity, offsets_buffer, data_buffer = values.buffers()
+    if values.offset and validity is not None:
+        # The bitmap of a slice starts mid-buffer: a new one for the slice, starting at bit 0.
+        valid = pc.is_valid(values).to_numpy(zero_copy_only=False)
+        validity = pa.py_buffer(np.packbits(valid, bitorder="little")) if values.null_count else None
+    if offsets_buffer is None or not n:
+        return validity, np.zeros(n + 1, dtype=np.int32), np.zeros(0, dtype=np.uint8)
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[values.offset : values.offset + n + 1]
+    data = np.frombuffer(data_buffer or b"", dtype=np.uint8)[offsets[0] : offsets[-1]]
+    if offsets[0]:
+        offsets = offsets - offsets[0]
+    return validity, offsets, data
+
+
 def _separators_to_spaces(s: pa.Array) -> pa.Array:
     """Lower-cased text with everything but letters and digits as spaces, for splitting into words.
 
     ASCII values (nearly all addresses) go through a 256-entry byte table over the whole data buffer,
     several times faster than the Unicode regex; values with other characters take the regex.
     """
-    validity, offsets, data = s.buffers()
-    if data is None:
+    validity, offsets, raw = string_buffers(s)
+    if not len(raw):
         return s
-    raw = np.frombuffer(data, dtype=np.uint8)
     mapped = pa.py_buffer(np.where(_NOT_WORD[raw], _SPACE, raw))
-    out = pa.StringArray.from_buffers(len(s), offsets, mapped, validity, s.null_count, s.offset)
+    out = pa.StringArray.from_buffers(len(s), pa.py_buffer(offsets), mapped, validity, s.null_count)
     other = pc.invert(pc.fill_null(pc.string_is_ascii(s), True))
     if pc.any(other).as_py():
         unicode = pc.replace_substring_regex(pc.filter(s, other), r"[^\p{L}\p{N}]+", " ")
@@ -171,13 +207,12 @@ def _pattern(untagged: pa.Array) -> pa.Array:
 
 def email_key(values: Column) -> pa.Array:
     """The address as written, lower-cased (null when it is no e-mail address)."""
-    return _exact(*_email_parts(values))
+    return email_keys(values)[0]
 
 
 def email_alias_key(values: Column) -> pa.Array:
     """The mailbox with dots and ``+tags`` removed: ``j.o.smith+jobs@gmail.com`` -> ``josmith@gmail.com``."""
-    local, domain = _email_parts(values)
-    return _alias(_untagged(local), domain)
+    return email_keys(values)[1]
 
 
 def email_pattern_key(values: Column) -> pa.Array:
@@ -186,7 +221,7 @@ def email_pattern_key(values: Column) -> pa.Array:
     Operators register series of mailboxes from one word and a number; the word alone links them.
     Words under 5 letters are too common to mean anything (``john1985``) and give no key.
     """
-    return _pattern(_untagged(_email_parts(values)[0]))
+    return email_keys(values)[2]
 
 
 @cache
@@ -210,15 +245,11 @@ def ascii_digits(values: pa.Array) -> pa.Array:
     """Only the ASCII digits of each value: what deleting RE2's ``\\D`` (ASCII-only) gives, done with
     a byte mask over the data buffer and a running count for the new offsets, at a fraction of the
     regex's cost."""
-    if values.offset:
-        values = pa.concat_arrays([values])  # a copy that starts at offset 0, like its buffers
-    validity, offsets_buffer, data = values.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[: len(values) + 1]
-    raw = np.frombuffer(data or b"", dtype=np.uint8)[offsets[0] : offsets[-1]]
+    validity, offsets, raw = string_buffers(values)
     keep = (raw >= ord("0")) & (raw <= ord("9"))
     kept = np.zeros(len(raw) + 1, dtype=np.int32)
     np.cumsum(keep, out=kept[1:])
-    new_offsets = kept[offsets - offsets[0]]
+    new_offsets = kept[offsets]
     return pa.StringArray.from_buffers(
         len(values), pa.py_buffer(new_offsets), pa.py_buffer(raw[keep]), validity, values.null_count
     )

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from PIL import Image, UnidentifiedImageError
 
 from geobuk.errors import InputError
+from geobuk.vet.normalize import string_buffers
 
 
 def photo_hash(path: Path) -> int:
@@ -67,8 +68,7 @@ _SHIFTS = np.arange(60, -4, -4, dtype=np.uint64)
 
 def _parse_hex16(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(values, parsed) for strings of 16 bytes each, read as one ``(n, 16)`` byte matrix."""
-    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset : texts.offset + len(texts) + 1]
-    data = np.frombuffer(texts.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    _, _, data = string_buffers(texts)
     digits = _HEX[data].reshape(-1, 16)
     parsed = np.all(digits != 255, axis=1)
     values = np.bitwise_or.reduce(digits.astype(np.uint64) << _SHIFTS, axis=1)

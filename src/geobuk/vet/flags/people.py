@@ -27,19 +27,21 @@ def flags(data: VetData) -> Iterator[tuple[int, Flag]]:
 def shipping_differs(data: VetData) -> Iterator[tuple[int, Flag]]:
     """The laptop goes somewhere other than home: laptop farms receive company laptops for workers
     abroad (FBI PSA I-051624; DOJ's June 2025 searches of 29 laptop farms; KnowBe4 2024)."""
-    home = normalize.address_key(data.people.column("home_address")).to_pylist()
-    ship = normalize.address_key(data.people.column("shipping_address")).to_pylist()
+    home, ship_only = normalize.home_and_shipping_keys(
+        data.people.column("home_address"), data.people.column("shipping_address")
+    )
+    # The shipping key is given only where it differs from the home one: a flag where both are given.
+    differs = pc.and_(pc.is_valid(home), pc.is_valid(ship_only))
     raw_home, raw_ship = data.column("home_address"), data.column("shipping_address")
-    for i, (h, s) in enumerate(zip(home, ship, strict=True)):
-        if h and s and h != s:
-            yield (
-                i,
-                Flag(
-                    "shipping_differs",
-                    {"shipping_address": raw_ship[i], "home_address": raw_home[i]},
-                    "laptop ships to {shipping_address}, not to the home address {home_address}",
-                ),
-            )
+    for i in pc.indices_nonzero(differs).to_pylist():
+        yield (
+            i,
+            Flag(
+                "shipping_differs",
+                {"shipping_address": raw_ship[i], "home_address": raw_home[i]},
+                "laptop ships to {shipping_address}, not to the home address {home_address}",
+            ),
+        )
 
 
 def _phone_number(text: str, region: str) -> phonenumbers.PhoneNumber | None:

@@ -9,6 +9,7 @@ happens in ``normalize``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -60,12 +61,8 @@ def _raise_duplicate(ids: list[str], records: pa.ChunkedArray, path: Path, what:
     seen: dict[str, int] = {}
     for i, pid in enumerate(ids):
         if pid in seen:
-            raise InputError(
-                path,
-                f"person_id {pid!r} is also on {what} {records[seen[pid]].as_py()}",
-                index=records[i].as_py(),
-                what=what,
-            )
+            first = records[seen[pid]].as_py()
+            _reject(path, records, i, what, f"person_id {pid!r} is also on {what} {first}")
         seen[pid] = i
 
 
@@ -87,6 +84,6 @@ class PeopleJson(JsonRows):
     validate = staticmethod(validate_people)
 
 
-def _reject(path: Path, records: pa.ChunkedArray, row: int, what: str, message: str) -> None:
+def _reject(path: Path, records: pa.ChunkedArray, row: int, what: str, message: str) -> NoReturn:
     """One line naming the file and the record of the first bad row."""
     raise InputError(path, message, index=records[row].as_py(), what=what)

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from geobuk.errors import InputError
+from geobuk.vet.normalize import string_buffers
 
 
 def looks_like_csv(path: Path, head: bytes) -> bool:
@@ -220,9 +221,7 @@ def _needs_trim(column: pa.ChunkedArray) -> bool:
     for chunk in column.chunks:
         if not len(chunk):
             continue
-        _, offsets_buffer, data_buffer = chunk.buffers()
-        offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[chunk.offset : chunk.offset + len(chunk) + 1]
-        data = np.frombuffer(data_buffer or b"", dtype=np.uint8)
+        _, offsets, data = string_buffers(chunk)
         filled = np.flatnonzero(offsets[1:] > offsets[:-1])
         suspect = _SUSPECT[data[offsets[filled]]] | _SUSPECT[data[offsets[filled + 1] - 1]]
         rows = filled[suspect]
