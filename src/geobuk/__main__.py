@@ -1,5 +1,5 @@
 """``python -m geobuk``: the same CLI as the ``geobuk`` command."""
 
-from geobuk.cli.main import main
+from geobuk.cli.entry import main
 
 main()

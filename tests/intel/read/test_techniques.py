@@ -3,6 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from geobuk.intel.read import techniques_model
 from geobuk.intel.read.techniques import DEFAULT_THRESHOLD, TechniqueExtractor, extract_techniques
 from geobuk.intel.read.techniques_catalog import StoreKnowledge, Technique, parent_of
 from geobuk.intel.read.techniques_cues import cue_window
@@ -214,7 +215,7 @@ def test_lexical_bank_tells_techniques_apart_by_their_words():
     assert "victim" in bank.vocab and "hourly" not in bank.vocab  # a term must recur to count
 
 
-def test_procedure_model_learns_and_is_cached():
+def test_procedure_model_learns_and_is_cached(monkeypatch):
     rng = np.random.default_rng(1)
     centres = rng.normal(size=(3, DIM)).astype(np.float32)
     vectors = np.vstack([c + 0.3 * rng.normal(size=(20, DIM)) for c in centres]).astype(np.float32)
@@ -231,6 +232,8 @@ def test_procedure_model_learns_and_is_cached():
     worded = model.probabilities(unit[:1], ["It takes screenshots of the screen."])
     assert worded[0, 1] > probs[0, 1]
     assert list(cache_dir().glob("model-*.npy"))
+    monkeypatch.setattr(techniques_model, "fit_softmax",
+                        lambda *a, **k: pytest.fail("refitted instead of read from the cache"))
     assert np.array_equal(procedure_model(pairs, vectors).weights, model.weights)  # from the cache
 
 

@@ -50,7 +50,8 @@ from geobuk.intel.read.techniques_semantic import Prototypes, cached_embed, embe
 from geobuk.intel.read.techniques_sentences import sentence_spans
 
 #: A described technique is reported from this score up (0..1). Chosen on ATT&CK's procedure
-#: examples (``eval/tram_eval.py fit``): near the best F1 there, with precision a little above recall.
+#: examples (``eval/tram_eval.py fit``) in the shipped mode: near that mode's best F1 there, with
+#: precision a little above recall. The other modes use the same threshold.
 DEFAULT_THRESHOLD = 0.35
 MAX_PER_SENTENCE = 3
 #: Techniques per sentence whose features are scored, besides those a cue or hint points to.
@@ -124,6 +125,11 @@ class TechniqueExtractor:
         self.mode = ("store" if self.procedures is not None
                      else "descriptions" if self.descriptions is not None else "shipped")
         self.weights = WEIGHTS[self.mode]
+        # the model's classes are families: each column of a known family takes its family's class
+        index = {p: k for k, p in enumerate(self.model.ids)} if self.model is not None else {}
+        family = [index.get(parent_of(tid), -1) for tid in self.ids]
+        self.model_columns = [c for c, k in enumerate(family) if k >= 0]
+        self.model_classes = [family[c] for c in self.model_columns]
 
     # ------------------------------------------------------------------ public
     def extract(self, text: str, *, language: str | None = None) -> list[Fact]:
@@ -204,11 +210,8 @@ class TechniqueExtractor:
                 self._scatter(cent, sem, self.centroids, vectors)
             if self.model is not None:
                 # every technique of a family gets the family's probability
-                index = {p: k for k, p in enumerate(self.model.ids)}
-                family = [index.get(parent_of(tid), -1) for tid in self.ids]
                 probs = self.model.probabilities(vectors, [sentences[i].span.text for i in sem])
-                known = [c for c, k in enumerate(family) if k >= 0]
-                model[np.ix_(sem, known)] = probs[:, [family[c] for c in known]]
+                model[np.ix_(sem, self.model_columns)] = probs[:, self.model_classes]
         out = []
         embedded = set(sem)
         for i, sentence in enumerate(sentences):

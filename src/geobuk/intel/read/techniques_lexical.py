@@ -91,10 +91,9 @@ class LexicalBank:
         """
         out = self.scores([text for _, text in pairs])
         column = {tid: j for j, tid in enumerate(self.ids)}
-        for i, (tid, text) in enumerate(pairs):
+        for i, (tid, _) in enumerate(pairs):
             j = column.get(tid)
-            rows, weights = self._weights(Counter(terms(text)))
-            if j is None or not len(rows):
+            if j is None:
                 continue
             raw = float(out[i, j]) * self.norms[j]  # the text's dot product with its centroid's sum
             rest = self.norms[j] ** 2 - 2.0 * raw + 1.0  # squared norm of the sum without the text
