@@ -50,6 +50,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -118,10 +119,11 @@ def tram_store(tmp: Path):
     return store
 
 
-def cache_sentence_vectors(texts: list[str]) -> None:
+def cache_sentence_vectors(texts: list[str]) -> Callable[[list[str]], np.ndarray]:
     """Embed the TRAM sentences once (cached on disk) and serve them to the extractor from memory.
 
     Only speeds up repeated runs: the extractor sees the same vectors ``embed`` would compute.
+    Returns the serving function, for the evaluation's own use of the same vectors.
     """
     from geobuk.intel.read import techniques
     from geobuk.intel.read.techniques_semantic import cached_embed, embed
@@ -136,11 +138,12 @@ def cache_sentence_vectors(texts: list[str]) -> None:
         return np.vstack([known[t] for t in batch]) if batch else embed(batch)
 
     techniques.embed = served
+    return served
 
 
 def run_tram(args: argparse.Namespace) -> None:
     texts, gold = load_tram()
-    cache_sentence_vectors(texts)
+    vectors_of = cache_sentence_vectors(texts)
     labels = sorted(set().union(*gold))
     with tempfile.TemporaryDirectory() as tmp:
         store = tram_store(Path(tmp)) if args.store else None
@@ -170,7 +173,7 @@ def run_tram(args: argparse.Namespace) -> None:
             for t, n, p, r, f in per_technique(gold, pred):
                 print(f"{t:<10} {n:>5} {p:>6.3f} {r:>6.3f} {f:>6.3f}")
         if store is not None:
-            near_copies(extractor, texts)
+            near_copies(extractor, texts, vectors_of)
             store.close()
 
 
@@ -186,10 +189,9 @@ def closed_world(extractor: TechniqueExtractor, texts: list[str], labels: set[st
     return out
 
 
-def near_copies(extractor: TechniqueExtractor, texts: list[str]) -> None:
-    from geobuk.intel.read.techniques_semantic import embed
-
-    vectors = embed(texts)
+def near_copies(extractor: TechniqueExtractor, texts: list[str],
+                vectors_of: Callable[[list[str]], np.ndarray]) -> None:
+    vectors = vectors_of(texts)
     bank = extractor.procedures
     best = np.concatenate([(vectors[i:i + 512] @ bank.vectors.T).max(axis=1)
                            for i in range(0, len(texts), 512)])
@@ -310,11 +312,9 @@ def run_kfold(args: argparse.Namespace) -> None:
     logistic regression. Folds grouped by report never split one, so no report is both trained and
     tested on; folds by sentence are printed too, for comparison with figures from random splits.
     """
-    from geobuk.intel.read.techniques_semantic import cached_embed
-
     items = json.loads(TRAM.read_text(encoding="utf-8"))
     texts = [i["text"] for i in items]
-    cache_sentence_vectors(texts)
+    vectors_of = cache_sentence_vectors(texts)
     labels = sorted({parent_of(i["label"]) for i in items})
     index = {t: k for k, t in enumerate(labels)}
     y = np.array([index[parent_of(i["label"])] for i in items])
@@ -327,7 +327,7 @@ def run_kfold(args: argparse.Namespace) -> None:
                 family[row, k] = max(family[row, k], feats[1])
                 family[row, len(labels) + k] += feats[3]
                 family[row, 2 * len(labels) + k] += feats[4]
-    x = np.hstack([cached_embed(texts), family])
+    x = np.hstack([vectors_of(texts), family])
     with_bias = np.hstack([x, np.ones((len(texts), 1))])
     docs = sorted({i["doc_title"] for i in items})
     fold_of_doc = {d: int(hashlib.sha256(d.encode()).hexdigest(), 16) % 5 for d in docs}
