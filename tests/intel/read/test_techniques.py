@@ -231,22 +231,46 @@ def test_procedure_model_learns_and_is_cached(monkeypatch):
     # the words count too: the same vector, worded as another technique, moves towards it
     worded = model.probabilities(unit[:1], ["It takes screenshots of the screen."])
     assert worded[0, 1] > probs[0, 1]
-    assert list(cache_dir().glob("model-*.npy"))
-    monkeypatch.setattr(techniques_model, "fit_softmax",
+    assert list(cache_dir().glob("model-*.npz"))
+    monkeypatch.setattr(techniques_model, "fit_classifier",
                         lambda *a, **k: pytest.fail("refitted instead of read from the cache"))
-    assert np.array_equal(procedure_model(pairs, vectors).weights, model.weights)  # from the cache
+    cached = procedure_model(pairs, vectors)
+    assert np.array_equal(cached.weights, model.weights)  # from the cache, as fitted
+    assert np.array_equal(cached.probabilities(unit, ["", "", ""]), probs)
 
 
-def test_left_out_scores_do_not_count_a_text_in_its_own_centroid():
-    pairs = [("T1113", "takes screenshots"), ("T1113", "takes screenshots"), ("T1113", "takes screenshots"),
-             ("T1140", "decodes payload"), ("T1140", "decodes payload"), ("T1140", "decodes payload")]
+def test_procedure_model_weighs_classes_by_their_size():
+    """A technique with many examples does not win a sentence that is as close to a rare one."""
+    words = {"T1113": "takes screenshots of the desktop", "T1140": "decodes its xor payload"}
+    pairs = [("T1113", f"{words['T1113']} sample {k}") for k in range(40)]
+    pairs += [("T1140", f"{words['T1140']} sample {k}") for k in range(4)]
+    vectors = np.zeros((len(pairs), DIM), dtype=np.float32)
+    model = procedure_model(pairs, vectors)
+    # a sentence with no known word and no direction: only the classes' sizes could decide
+    neutral = model.probabilities(np.zeros((1, DIM), dtype=np.float32), [""])[0]
+    x = techniques_model.design(model.lexical, vectors, [t for _, t in pairs])
+    y = np.array([t for t, _ in pairs])
+    _, w, b = techniques_model.fit_classifier(x, y, balanced=False)
+    unweighted = techniques_model.softmax(b[None, :])[0]
+    assert unweighted[0] > neutral[0] + 0.1  # without weighting the large class takes more
+    assert abs(neutral[0] - neutral[1]) < abs(unweighted[0] - unweighted[1])
+
+
+def test_procedure_model_needs_two_techniques():
+    pairs = [("T1113", f"takes screenshots {k}") for k in range(5)]
+    assert procedure_model(pairs, np.zeros((5, DIM), dtype=np.float32)) is None
+
+
+def test_lexical_matrix_rows_are_unit_tfidf_vectors():
+    pairs = [("T1113", "takes screenshots"), ("T1113", "takes screenshots now"), ("T1113", "screenshots now"),
+             ("T1140", "decodes payload"), ("T1140", "decodes payload now"), ("T1140", "decodes payload")]
     bank = LexicalBank(pairs)
-    own, left_out = bank.scores([t for _, t in pairs]), bank.left_out_scores(pairs)
-    assert np.allclose(own[0], [1.0, 0.0], atol=1e-3)
-    assert np.allclose(left_out[0], [1.0, 0.0], atol=1e-3)  # the two other copies still match
-    lonely = LexicalBank([*pairs, ("T1999", "takes screenshots decodes payload")])
-    row = lonely.left_out_scores([("T1999", "takes screenshots decodes payload")])[0]
-    assert row[lonely.ids.index("T1999")] == 0.0 and row[lonely.ids.index("T1113")] > 0.5
+    m = bank.matrix(["takes screenshots", "nothing known here", "decodes payload"])
+    assert m.shape == (3, len(bank.vocab))
+    assert np.allclose(np.sqrt(m.multiply(m).sum(axis=1)).A1, [1.0, 0.0, 1.0], atol=1e-6)
+    # the same vectors as the centroid cosines are made of
+    assert np.allclose((m @ bank.centroids.astype(np.float32)), bank.scores(
+        ["takes screenshots", "nothing known here", "decodes payload"]), atol=1e-3)
 
 
 def test_store_knowledge_adds_evidence_and_never_hides_geobuks_reading():

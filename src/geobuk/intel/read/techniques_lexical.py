@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import sparse
 
 _TOKEN = re.compile(r"[a-z0-9_$%-]+(?:\.[a-z0-9_]+)*")
 #: Terms must occur in this many of the bank's texts to count.
@@ -60,7 +61,6 @@ class LexicalBank:
             rows, weights = self._weights(counts)
             self.centroids[rows, column[tid]] += weights
         norms = np.linalg.norm(self.centroids, axis=0)
-        self.norms = norms  # of the sums, for ``left_out_scores``
         self.centroids /= np.where(norms > 0, norms, 1.0)
         self.centroids = self.centroids.astype(np.float16)  # ~20 MB for ATT&CK instead of ~40
 
@@ -73,6 +73,19 @@ class LexicalBank:
         weights = (1.0 + np.log([c for _, c in known])).astype(np.float32) * self.idf[rows]
         return rows, weights / np.linalg.norm(weights)
 
+    def matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """(texts x vocabulary): each text's unit TF-IDF vector, the classifier's word input."""
+        indptr = [0]
+        rows, weights = [], []
+        for text in texts:
+            r, w = self._weights(Counter(terms(text)))
+            rows.append(r)
+            weights.append(w)
+            indptr.append(indptr[-1] + len(r))
+        data = np.concatenate(weights) if weights else np.zeros(0, dtype=np.float32)
+        indices = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        return sparse.csr_matrix((data, indices, indptr), shape=(len(texts), len(self.vocab)))
+
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """(texts x techniques) cosines between each text's TF-IDF vector and each centroid."""
         out = np.zeros((len(texts), len(self.ids)), dtype=np.float32)
@@ -80,24 +93,4 @@ class LexicalBank:
             rows, weights = self._weights(Counter(terms(text)))
             if len(rows):
                 out[i] = weights @ self.centroids[rows].astype(np.float32)
-        return out
-
-    def left_out_scores(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        """``scores`` of the bank's own (technique id, text) pairs, each left out of its own centroid.
-
-        A classifier that learns from these scores must see them as they will be on new text: with
-        its own text inside the centroid, a rare technique's examples would all look like perfect
-        matches.
-        """
-        out = self.scores([text for _, text in pairs])
-        column = {tid: j for j, tid in enumerate(self.ids)}
-        for i, (tid, _) in enumerate(pairs):
-            j = column.get(tid)
-            if j is None:
-                continue
-            raw = float(out[i, j]) * self.norms[j]  # the text's dot product with its centroid's sum
-            rest = self.norms[j] ** 2 - 2.0 * raw + 1.0  # squared norm of the sum without the text
-            # other texts are unit vectors with no negative weight: their sum's squared norm is at
-            # least 1, so below 0.5 the text was alone (what is left is rounding)
-            out[i, j] = min(max((raw - 1.0) / np.sqrt(rest), 0.0), 1.0) if rest > 0.5 else 0.0
         return out
