@@ -64,7 +64,7 @@ from geobuk.intel.read.techniques import (
 )
 from geobuk.intel.read.techniques_catalog import StoreKnowledge, attack_id, clean_markup, parent_of
 from geobuk.intel.read.techniques_lexical import LexicalBank
-from geobuk.intel.read.techniques_model import design, fit_classifier
+from geobuk.intel.read.techniques_model import CharGrams, design, fit_classifier
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 TRAM = SHARED / "tram" / "single_label.json"
@@ -169,6 +169,9 @@ def run_tram(args: argparse.Namespace) -> None:
         if args.closed:
             closed = closed_world(extractor, texts, set(labels))
             print_scores("closed-world (best of TRAM's 50, always one answer)", gold, closed)
+            if extractor.model is not None:
+                print_scores("  the store's classifier alone", gold,
+                             classifier_closed_world(extractor, texts, vectors_of, labels))
         if args.per_technique:
             print(f"\n{'technique':<10} {'n':>5} {'P':>6} {'R':>6} {'F1':>6}")
             for t, n, p, r, f in per_technique(gold, pred):
@@ -187,6 +190,21 @@ def closed_world(extractor: TechniqueExtractor, texts: list[str], labels: set[st
             if parent in labels and score > best.get(parent, -1.0):
                 best[parent] = score
         out.append({max(best, key=best.get)} if best else set())
+    return out
+
+
+def classifier_closed_world(extractor: TechniqueExtractor, texts: list[str],
+                            vectors_of: Callable[[list[str]], np.ndarray], labels: list[str]
+                            ) -> list[set[str]]:
+    """The best of TRAM's 50 by the store's classifier only, without the rest of the evidence."""
+    model = extractor.model
+    columns = [k for k, tid in enumerate(model.ids) if tid in set(labels)]
+    names = [model.ids[k] for k in columns]
+    out = []
+    for start in range(0, len(texts), 512):
+        batch = texts[start:start + 512]
+        probs = model.probabilities(vectors_of(batch), batch)[:, columns]
+        out += [{names[k]} for k in probs.argmax(axis=1)]
     return out
 
 
@@ -312,7 +330,8 @@ def run_kfold(args: argparse.Namespace) -> None:
     * "shipped features": its sentence vector, and for each of TRAM's 50 parent techniques the
       extractor's geobuk similarity, cue and hint counts;
     * "store classifier": the classifier the extractor fits on ATT&CK procedure examples
-      (``techniques_model``: TF-IDF words and sentence vector, same settings), fitted on TRAM's
+      (``techniques_model``: TF-IDF words, character grams and sentence vector, same settings),
+      fitted on TRAM's
       training folds instead.
     Folds grouped by report never split one, so no report is both trained and tested on; folds by
     sentence are printed too, for comparison with figures from random splits.
@@ -346,9 +365,10 @@ def run_kfold(args: argparse.Namespace) -> None:
             classes, w, b = fit_classifier(x[train], y[train], c=1.0, balanced=False)
             shipped[test] = classes[(x[test] @ w + b).argmax(axis=1)]
             lexical = LexicalBank([(labels[y[i]], texts[i]) for i in train])
-            inputs = design(lexical, vectors[train], [texts[i] for i in train])
+            grams = CharGrams.fit([texts[i] for i in train])
+            inputs = design(lexical, grams, vectors[train], [texts[i] for i in train])
             classes, w, b = fit_classifier(inputs, y[train])
-            scores = design(lexical, vectors[test], [texts[i] for i in test]) @ w + b
+            scores = design(lexical, grams, vectors[test], [texts[i] for i in test]) @ w + b
             store[test] = classes[np.asarray(scores).argmax(axis=1)]
         print(f"trained on TRAM, 5-fold CV {title}: micro P = R = F1 = {float((shipped == y).mean()):.3f} "
               f"(shipped features), {float((store == y).mean()):.3f} (store classifier)")

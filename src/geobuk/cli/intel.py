@@ -19,6 +19,7 @@ from geobuk.intel.read.documents import load_batch, load_document
 from geobuk.intel.read.linking import link_same_events
 from geobuk.intel.read.reader import Reading, read_document
 from geobuk.intel.read.stix_out import save_readings
+from geobuk.intel.read.techniques import extractor_for
 
 intel_app = typer.Typer(help="Know the adversary: DPRK actors, aliases, malware, techniques, indicators "
                              "(STIX 2.1).\n\nExample: geobuk intel actor 'Onyx Sleet'",
@@ -198,6 +199,9 @@ def read_cmd(
         raise GeobukError("nothing to read: give files or --batch FILE.jsonl")
     with open_store(ctx) as store:
         readings = []
+        # with ATT&CK in the store, its first use fits a classifier (a minute or two, then cached)
+        with console.progress("preparing technique matching", None):
+            extractor_for(store)
         with console.progress("reading", len(docs)) as bar:
             for doc in docs:
                 readings.append(read_document(doc, store))

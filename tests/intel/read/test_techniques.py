@@ -248,12 +248,22 @@ def test_procedure_model_weighs_classes_by_their_size():
     model = procedure_model(pairs, vectors)
     # a sentence with no known word and no direction: only the classes' sizes could decide
     neutral = model.probabilities(np.zeros((1, DIM), dtype=np.float32), [""])[0]
-    x = techniques_model.design(model.lexical, vectors, [t for _, t in pairs])
+    x = techniques_model.design(model.lexical, model.grams, vectors, [t for _, t in pairs])
     y = np.array([t for t, _ in pairs])
     _, w, b = techniques_model.fit_classifier(x, y, balanced=False)
     unweighted = techniques_model.softmax(b[None, :])[0]
     assert unweighted[0] > neutral[0] + 0.1  # without weighting the large class takes more
     assert abs(neutral[0] - neutral[1]) < abs(unweighted[0] - unweighted[1])
+
+
+def test_procedure_model_from_a_tiny_store_has_no_recurring_words_and_still_works():
+    pairs = [("T1113", "screenshots"), ("T1140", "xor")]
+    model = procedure_model(pairs, np.zeros((2, DIM), dtype=np.float32))
+    assert not len(model.grams.grams) and not model.lexical.vocab
+    probs = model.probabilities(np.zeros((1, DIM), dtype=np.float32), ["takes screenshots"])
+    assert probs.shape == (1, 2) and np.isclose(probs.sum(), 1.0)
+    again = procedure_model(pairs, np.zeros((2, DIM), dtype=np.float32))  # from the cache
+    assert np.array_equal(again.probabilities(np.zeros((1, DIM), dtype=np.float32), ["x"]), probs)
 
 
 def test_procedure_model_needs_two_techniques():
