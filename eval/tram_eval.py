@@ -287,7 +287,7 @@ def run_fit(args: argparse.Namespace) -> None:
     dev = list(dict(((s, t) for t, s in dev)).items())  # one label per distinct text
     random.Random(7).shuffle(dev)
     fit_part, check_part = dev[:args.sample], dev[args.sample:2 * args.sample]
-    cache_sentence_vectors([s for s, _ in fit_part + check_part])
+    vectors_of = cache_sentence_vectors([s for s, _ in fit_part + check_part])
     print(f"ATT&CK procedure examples: {len(rows)}; bank {len(bank_know.procedures)}, "
           f"fit {len(fit_part)}, check {len(check_part)}")
     described = StoreKnowledge(know.techniques, know.descriptions, [], "attack-descriptions")
@@ -299,6 +299,13 @@ def run_fit(args: argparse.Namespace) -> None:
                   "descriptions": ("procedure", "procedure_gap", "procedure_vote", "centroid", "model")
                   }.get(mode, ())
         used = [i for i, f in enumerate(FEATURES) if f not in unused]
+        if extractor.model is not None:
+            texts = [s for s, _ in check_part]
+            probs = extractor.model.probabilities(vectors_of(texts), texts)
+            top1 = np.mean([extractor.model.ids[k] == parent_of(t)
+                            for k, (_, t) in zip(probs.argmax(axis=1), check_part, strict=True)])
+            print(f"\n{mode}: the classifier alone, top-1 among all parent techniques on the check "
+                  f"examples: {top1:.3f}")
         x, y = _design(extractor, fit_part)
         w = fit_monotone(x, y, used)
         print(f"\n{mode}: WEIGHTS = np.array([{', '.join(f'{v:.2f}' for v in w)}])")

@@ -9,7 +9,7 @@ from geobuk.intel.read.techniques_catalog import StoreKnowledge, Technique, pare
 from geobuk.intel.read.techniques_cues import cue_window
 from geobuk.intel.read.techniques_lexical import LexicalBank
 from geobuk.intel.read.techniques_model import procedure_model
-from geobuk.intel.read.techniques_semantic import DIM, cache_dir
+from geobuk.intel.read.techniques_semantic import DIM, cache_dir, embed
 from geobuk.intel.read.techniques_sentences import sentence_spans
 
 
@@ -281,6 +281,20 @@ def test_lexical_matrix_rows_are_unit_tfidf_vectors():
     # the same vectors as the centroid cosines are made of
     assert np.allclose((m @ bank.centroids.astype(np.float32)), bank.scores(
         ["takes screenshots", "nothing known here", "decodes payload"]), atol=1e-3)
+
+
+def test_store_descriptions_teach_the_classifier_techniques_without_examples():
+    know = StoreKnowledge(
+        {"T1486": Technique("T1486", "Data Encrypted for Impact"),
+         "T1113": Technique("T1113", "Screen Capture"),
+         "T1059.001": Technique("T1059.001", "PowerShell")},
+        {"T1059.001": "Adversaries may abuse PowerShell commands and scripts for execution."},
+        [("T1486", "The ransomware encrypted files on the victim's servers."),
+         ("T1113", "The backdoor takes screenshots of the desktop.")], "test")
+    model = TechniqueExtractor(knowledge=know).model
+    assert model.ids == ["T1059", "T1113", "T1486"]  # T1059 is known from its description alone
+    probs = model.probabilities(embed(["It runs PowerShell scripts."]), ["It runs PowerShell scripts."])
+    assert probs[0].argmax() == 0
 
 
 def test_store_knowledge_adds_evidence_and_never_hides_geobuks_reading():

@@ -73,7 +73,7 @@ FEATURES = ("bias", "geobuk", "geobuk_gap", "cue", "hint", "description", "proce
 WEIGHTS = {
     "shipped": np.array([-4.03, 5.89, 0.97, 1.70, 0.15, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00, 0.00]),
     "descriptions": np.array([-4.84, 4.16, 1.52, 1.65, 0.26, 3.14, 0, 0, 0, 0, 4.30, -0.72, 0]),
-    "store": np.array([-3.22, 0.00, 0.37, 0.44, 0.00, 0.00, 0.00, 0.12, 0.00, 0.00, 0.00, 2.38, 8.21]),
+    "store": np.array([-3.37, 0.00, 0.11, 0.45, 0.00, 0.00, 0.00, 0.24, 0.00, 0.00, 0.00, 2.38, 8.45]),
 }
 
 
@@ -109,14 +109,15 @@ class TechniqueExtractor:
         self.lexical: LexicalBank | None = None
         if self.knowledge is not None:
             self.catalog.update(self.knowledge.techniques)
+            descs, procs = description_texts(self.knowledge), procedure_texts(self.knowledge)
             if semantic:
                 self.descriptions, self.procedures = store_banks(self.knowledge)
                 if self.procedures is not None:
                     self.centroids = self.procedures.centroids()
-                    pairs = procedure_texts(self.knowledge)
-                    self.model = procedure_model(pairs, cached_embed([t for _, t in pairs]))
-            store_texts = description_texts(self.knowledge) + procedure_texts(self.knowledge)
-            self.lexical = LexicalBank(store_texts) if store_texts else None
+                    # descriptions teach the classifier too: ATT&CK's own words for what a technique is
+                    vectors = [cached_embed([t for _, t in pairs]) for pairs in (procs, descs) if pairs]
+                    self.model = procedure_model(procs + descs, np.vstack(vectors))
+            self.lexical = LexicalBank(descs + procs) if descs or procs else None
         self.ids = sorted(t.id for t in self.catalog.values() if not t.status)
         self.column = {tid: i for i, tid in enumerate(self.ids)}
         shipped = shipped_catalog()
