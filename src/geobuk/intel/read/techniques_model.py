@@ -89,7 +89,7 @@ def design(lexical: LexicalBank, grams: CharGrams, vectors: np.ndarray, texts: S
     return sparse.hstack([lexical.matrix(texts), dense, GRAM_SCALE * grams.matrix(texts)], format="csr")
 
 
-def fit_classifier(x, y: np.ndarray, *, c: float = C, balanced: bool = True,
+def fit_classifier(x: np.ndarray | sparse.spmatrix, y: np.ndarray, *, c: float = C, balanced: bool = True,
                    max_iter: int = MAX_ITER) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(classes, weights as features x classes, intercepts) of multinomial logistic regression.
 
