@@ -4,7 +4,10 @@ Reads ../shared/seeds/*.txt with a fresh store (built-in pack only), links same-
 compares each field with eval/seeds_expected.yaml: micro precision, recall and F1 per field over the
 five seeds, and the items missed or extra per seed.
 
-Run: .venv/bin/python eval/seeds_eval.py [--verbose]
+With --store, ATT&CK Enterprise (../shared/data/attack) is imported into the store first, as a user
+would, so that techniques are read with the store's descriptions, procedure examples and classifier.
+
+Run: .venv/bin/python eval/seeds_eval.py [--store] [--verbose]
 """
 
 from __future__ import annotations
@@ -16,15 +19,17 @@ from pathlib import Path
 
 import yaml
 
-from geobuk.intel.importing import ensure_builtin_pack
+from geobuk.intel.importing import ensure_builtin_pack, import_files
 from geobuk.intel.names import normalize_name
 from geobuk.intel.read.documents import load_document
 from geobuk.intel.read.linking import link_same_events
 from geobuk.intel.read.reader import read_document
 from geobuk.intel.store import Store
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEEDS = SHARED / "seeds"
 EXPECTED = Path(__file__).with_name("seeds_expected.yaml")
+ATTACK = SHARED / "data" / "attack" / "enterprise-attack-v18.1-stix20.json"
 SET_FIELDS = ("actors", "sectors", "countries", "organizations", "amounts", "techniques", "indicators",
               "same_event")
 
@@ -62,10 +67,13 @@ def expected_sets(spec: dict) -> dict[str, list[set[str]]]:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--store", action="store_true", help="import ATT&CK into the store first")
     args = ap.parse_args()
     spec = yaml.safe_load(EXPECTED.read_text())
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "eval.duckdb") as store:
         ensure_builtin_pack(store)
+        if args.store:
+            import_files(store, [ATTACK])
         readings = [read_document(load_document(SEEDS / name), store) for name in sorted(spec)]
         link_same_events(readings)
     totals = {f: [0, 0, 0] for f in SET_FIELDS}  # true positives, predicted, expected
