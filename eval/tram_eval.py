@@ -36,6 +36,7 @@ Run (from the repository root; the first --store run embeds ATT&CK and fits the 
 ~2 minutes on two cores, then cached under $GEOBUK_HOME, by default /tmp/geobuk-eval-home):
     .venv/bin/python eval/tram_eval.py [--store] [--closed] [--per-technique] [--threshold 0.5]
     .venv/bin/python eval/tram_eval.py fit      # refit WEIGHTS on ATT&CK procedure examples
+    .venv/bin/python eval/tram_eval.py settings # the store classifier's settings, on the same split
     .venv/bin/python eval/tram_eval.py kfold    # separate figure: a model trained on TRAM, 5-fold CV
 """
 
@@ -62,9 +63,10 @@ from geobuk.intel.read.techniques import (
     TechniqueExtractor,
     whole_sentence,
 )
+from geobuk.intel.read.techniques_bank import classifier_examples
 from geobuk.intel.read.techniques_catalog import StoreKnowledge, attack_id, clean_markup, parent_of
 from geobuk.intel.read.techniques_lexical import LexicalBank
-from geobuk.intel.read.techniques_model import CharGrams, design, fit_classifier
+from geobuk.intel.read.techniques_model import GRAM_SCALE, VECTOR_SCALE, C, CharGrams, design, fit_classifier
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 TRAM = SHARED / "tram" / "single_label.json"
@@ -279,18 +281,54 @@ def fit_monotone(x: np.ndarray, y: np.ndarray, used: list[int]) -> np.ndarray:
         used.remove(min(negative, key=lambda i: w[i]))
 
 
-def run_fit(args: argparse.Namespace) -> None:
+def held_out_split(sample: int) -> tuple[StoreKnowledge, list[tuple[str, str]], list[tuple[str, str]], list]:
+    """ATT&CK split by group and software: half 0's examples (with every description) as the store,
+    and ``sample`` (text, technique) pairs of half 1 to fit on and ``sample`` others to check on."""
     know, rows = attack_procedures()
     bank_know = StoreKnowledge(know.techniques, know.descriptions,
                                sorted((t, s) for t, src, s in rows if _half(src) == 0), "attack-half-0")
     dev = [(t, s) for t, src, s in rows if _half(src) == 1]
     dev = list(dict(((s, t) for t, s in dev)).items())  # one label per distinct text
     random.Random(7).shuffle(dev)
-    fit_part, check_part = dev[:args.sample], dev[args.sample:2 * args.sample]
+    return bank_know, dev[:sample], dev[sample:2 * sample], rows
+
+
+def run_settings(args: argparse.Namespace) -> None:
+    """The store classifier's settings, each changed alone, on the check examples of ``fit``'s split.
+
+    The classifier learns from half 0 as the extractor would from a store holding it
+    (``classifier_examples``); the figure is top-1 among all parent techniques.
+    """
+    bank_know, _, check_part, _ = held_out_split(args.sample)
+    pairs, vectors = classifier_examples(bank_know)
+    texts = [t for _, t in pairs]
+    y = np.array([parent_of(tid) for tid, _ in pairs])
+    lexical, grams = LexicalBank([(p, t) for p, t in zip(y, texts, strict=True)]), CharGrams.fit(texts)
+    check = [s for s, _ in check_part]
+    check_vectors = cache_sentence_vectors(check)(check)
+    gold = np.array([parent_of(t) for _, t in check_part])
+    chosen = {"c": C, "vector_scale": VECTOR_SCALE, "gram_scale": GRAM_SCALE, "balanced": True}
+    print(f"classifier examples {len(pairs)}, check {len(check)}; chosen: {chosen}")
+    variants = [{}, {"c": 10.0}, {"c": 100.0}, {"vector_scale": 0.25}, {"vector_scale": 1.0},
+                {"gram_scale": 0.0}, {"gram_scale": 0.5}, {"gram_scale": 2.0}, {"balanced": False}]
+    for change in variants:
+        setting = {**chosen, **change}
+        scales = {"vector_scale": setting["vector_scale"], "gram_scale": setting["gram_scale"]}
+        started = time.perf_counter()
+        classes, w, b = fit_classifier(design(lexical, grams, vectors, texts, **scales), y,
+                                       c=setting["c"], balanced=setting["balanced"])
+        scores = np.asarray(design(lexical, grams, check_vectors, check, **scales) @ w) + b
+        top1 = float(np.mean(classes[scores.argmax(axis=1)] == gold))
+        print(f"  {change or 'as chosen'}: top-1 {top1:.3f}  (fit {time.perf_counter() - started:.0f} s)",
+              flush=True)
+
+
+def run_fit(args: argparse.Namespace) -> None:
+    bank_know, fit_part, check_part, rows = held_out_split(args.sample)
     vectors_of = cache_sentence_vectors([s for s, _ in fit_part + check_part])
     print(f"ATT&CK procedure examples: {len(rows)}; bank {len(bank_know.procedures)}, "
           f"fit {len(fit_part)}, check {len(check_part)}")
-    described = StoreKnowledge(know.techniques, know.descriptions, [], "attack-descriptions")
+    described = StoreKnowledge(bank_know.techniques, bank_know.descriptions, [], "attack-descriptions")
     for mode, extractor in (("shipped", TechniqueExtractor()),
                             ("descriptions", TechniqueExtractor(knowledge=described)),
                             ("store", TechniqueExtractor(knowledge=bank_know))):
@@ -384,7 +422,7 @@ def run_kfold(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("command", nargs="?", choices=("tram", "fit", "kfold"), default="tram")
+    parser.add_argument("command", nargs="?", choices=("tram", "fit", "settings", "kfold"), default="tram")
     parser.add_argument("--store", action="store_true", help="import ATT&CK into a temporary store first")
     parser.add_argument("--closed", action="store_true", help="also score the closed-world top-1 answer")
     parser.add_argument("--per-technique", action="store_true")
@@ -397,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     os.environ.setdefault("GEOBUK_HOME", str(Path(tempfile.gettempdir()) / "geobuk-eval-home"))
     print(f"(at most {MAX_PER_SENTENCE} techniques per sentence)")
-    {"fit": run_fit, "kfold": run_kfold}.get(args.command, run_tram)(args)
+    {"fit": run_fit, "settings": run_settings, "kfold": run_kfold}.get(args.command, run_tram)(args)
     return 0
 
 

@@ -33,7 +33,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from geobuk.intel.read.model import Fact, Span
-from geobuk.intel.read.techniques_bank import description_texts, geobuk_bank, procedure_texts, store_banks
+from geobuk.intel.read.techniques_bank import (
+    classifier_examples,
+    description_texts,
+    geobuk_bank,
+    procedure_texts,
+    store_banks,
+)
 from geobuk.intel.read.techniques_catalog import (
     StoreKnowledge,
     Technique,
@@ -46,7 +52,7 @@ from geobuk.intel.read.techniques_cues import CUE, CueHit, cue_window, demote_ou
 from geobuk.intel.read.techniques_ids import find_ids
 from geobuk.intel.read.techniques_lexical import LexicalBank
 from geobuk.intel.read.techniques_model import ProcedureModel, procedure_model
-from geobuk.intel.read.techniques_semantic import Prototypes, cached_embed, embed
+from geobuk.intel.read.techniques_semantic import Prototypes, embed
 from geobuk.intel.read.techniques_sentences import sentence_spans
 
 #: A described technique is reported from this score up (0..1). Chosen on ATT&CK's procedure
@@ -109,15 +115,13 @@ class TechniqueExtractor:
         self.lexical: LexicalBank | None = None
         if self.knowledge is not None:
             self.catalog.update(self.knowledge.techniques)
-            descs, procs = description_texts(self.knowledge), procedure_texts(self.knowledge)
             if semantic:
                 self.descriptions, self.procedures = store_banks(self.knowledge)
                 if self.procedures is not None:
                     self.centroids = self.procedures.centroids()
-                    # descriptions teach the classifier too: ATT&CK's own words for what a technique is
-                    vectors = [cached_embed([t for _, t in pairs]) for pairs in (procs, descs) if pairs]
-                    self.model = procedure_model(procs + descs, np.vstack(vectors))
-            self.lexical = LexicalBank(descs + procs) if descs or procs else None
+                    self.model = procedure_model(*classifier_examples(self.knowledge))
+            store_texts = description_texts(self.knowledge) + procedure_texts(self.knowledge)
+            self.lexical = LexicalBank(store_texts) if store_texts else None
         self.ids = sorted(t.id for t in self.catalog.values() if not t.status)
         self.column = {tid: i for i, tid in enumerate(self.ids)}
         shipped = shipped_catalog()

@@ -18,7 +18,7 @@ import numpy as np
 
 from geobuk.intel.read.techniques_catalog import StoreKnowledge, Technique, parent_of, shipped_catalog
 from geobuk.intel.read.techniques_cues import phrase_book
-from geobuk.intel.read.techniques_semantic import Prototypes, cached_embed, embed, texts_key
+from geobuk.intel.read.techniques_semantic import DIM, Prototypes, cached_embed, embed, texts_key
 from geobuk.intel.read.techniques_sentences import sentence_spans
 
 _VECTORS = "data/techniques_vectors.npz"
@@ -95,6 +95,16 @@ def procedure_texts(know: StoreKnowledge) -> list[tuple[str, str]]:
         per[tid] = per.get(tid, 0) + 1
         pairs.append((tid, text))
     return pairs
+
+
+def classifier_examples(know: StoreKnowledge) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """What the store's classifier learns from, and their vectors: the procedure examples, and the
+    descriptions' first sentences (ATT&CK's own words for what a technique is, and the only text of
+    techniques no group is known to use). The vectors are ``store_banks``' (read from the cache).
+    """
+    procs, descs = procedure_texts(know), description_texts(know)
+    vectors = [cached_embed([t for _, t in pairs]) for pairs in (procs, descs) if pairs]
+    return procs + descs, np.vstack(vectors) if vectors else np.zeros((0, DIM), dtype=np.float32)
 
 
 def store_banks(know: StoreKnowledge) -> tuple[Prototypes | None, Prototypes | None]:
