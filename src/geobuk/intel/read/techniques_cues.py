@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+import ahocorasick
 import yaml
+
+from geobuk.intel.read.regex_literals import fold, required_literals
 
 #: Relative strength of a hint compared with a cue.
 CUE, HINT = "cue", "hint"
@@ -98,11 +101,38 @@ def cue_window(text: str, start: int, end: int, words: int = WINDOW_WORDS) -> st
     return " ".join(text[left:right].split())
 
 
+class _CueScanner:
+    """The phrase book's patterns, each scanned only when a word it cannot match without occurs.
+
+    Gives exactly the hits of scanning every pattern, in the same order (``regex_literals``).
+    """
+
+    def __init__(self, book: dict[str, PhraseEntry]) -> None:
+        self.patterns = [(tid, kind, pattern, required_literals(pattern))
+                         for tid, entry in book.items()
+                         for kind, patterns in ((CUE, entry.cues), (HINT, entry.hints))
+                         for pattern in patterns]
+        self.words = ahocorasick.Automaton()
+        for word in {w for *_, words in self.patterns if words for w in words}:
+            self.words.add_word(word, word)
+        if len(self.words):
+            self.words.make_automaton()
+
+    def scan(self, text: str) -> Iterator[CueHit]:
+        present = {word for _, word in self.words.iter(fold(text))} if len(self.words) else set()
+        for tid, kind, pattern, words in self.patterns:
+            if words is not None and words.isdisjoint(present):
+                continue
+            for m in pattern.finditer(text):
+                if m.end() > m.start():
+                    yield CueHit(tid, kind, m.start(), m.end())
+
+
+@lru_cache(maxsize=1)
+def _scanner() -> _CueScanner:
+    return _CueScanner(phrase_book())
+
+
 def find_cues(text: str) -> Iterator[CueHit]:
     """Every cue and hint match in ``text`` (a match may overlap another technique's)."""
-    for tid, entry in phrase_book().items():
-        for kind, patterns in ((CUE, entry.cues), (HINT, entry.hints)):
-            for pattern in patterns:
-                for m in pattern.finditer(text):
-                    if m.end() > m.start():
-                        yield CueHit(tid, kind, m.start(), m.end())
+    return _scanner().scan(text)
