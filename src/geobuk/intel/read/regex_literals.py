@@ -15,8 +15,12 @@ always scanned.
 from __future__ import annotations
 
 import re
-from re import _constants as c  # the opcodes of re's parse tree (stable since Python 3.11)
-from re import _parser
+
+try:  # re's own parser and opcodes (private, but unchanged since Python 3.11 renamed them)
+    from re import _constants as c
+    from re import _parser
+except ImportError:  # pragma: no cover - older layouts: every pattern is then always scanned
+    c = _parser = None
 
 #: Words shorter than this are too common to save a scan.
 MIN_LENGTH = 3
@@ -31,6 +35,8 @@ def fold(text: str) -> str:
 
 def required_literals(pattern: re.Pattern) -> frozenset[str] | None:
     """Folded ASCII words at least one of which occurs in every match of ``pattern``; None if unknown."""
+    if _parser is None:
+        return None
     try:
         tree = _parser.parse(pattern.pattern, pattern.flags)
     except (re.error, TypeError, ValueError):
