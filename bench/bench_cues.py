@@ -1,9 +1,10 @@
 """Finding geobuk's technique cues in text: the prefiltered scan against scanning every pattern.
 
 Baseline: each of the phrase book's ~1,200 case-insensitive patterns scanned over the text with
-``re.finditer`` (what ``find_cues`` did before ``regex_literals``). geobuk: one Aho-Corasick pass for
-the words the patterns cannot match without, then only the patterns whose word occurs. Both run in
-this one process, alternately, on the same texts, and must give identical hits:
+``re.finditer`` (``find_cues(prefilter=False)``, what ``find_cues`` did before ``regex_literals``).
+geobuk: one Aho-Corasick pass for the words the patterns cannot match without, then only the
+patterns whose word occurs. Both run in this one process, alternately, on the same texts, and must
+give identical hits:
 - TRAM's 5,089 report sentences (../shared/data/tram/single_label.json): many short texts;
 - the five seed articles (../shared/seeds), repeated 20 times: long news texts in French and English.
 
@@ -17,16 +18,13 @@ import json
 import time
 from pathlib import Path
 
-from geobuk.intel.read.techniques_cues import CUE, HINT, CueHit, find_cues, phrase_book
+from geobuk.intel.read.techniques_cues import CueHit, find_cues
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def every_pattern(text: str) -> list[CueHit]:
-    return [CueHit(tid, kind, m.start(), m.end())
-            for tid, entry in phrase_book().items()
-            for kind, patterns in ((CUE, entry.cues), (HINT, entry.hints))
-            for pattern in patterns for m in pattern.finditer(text) if m.end() > m.start()]
+    return list(find_cues(text, prefilter=False))
 
 
 def timed(scan, texts: list[str]) -> tuple[float, list[list[CueHit]]]:

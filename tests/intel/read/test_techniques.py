@@ -239,6 +239,21 @@ def test_procedure_model_learns_and_is_cached(monkeypatch):
     assert np.array_equal(cached.probabilities(unit, ["", "", ""]), probs)
 
 
+def test_procedure_model_shares_a_bank_made_from_the_same_texts(monkeypatch):
+    """The extractor lends its own word bank: same vocabulary and IDF, so the same cached model."""
+    words = {"T1003.001": "dumps lsass memory", "T1113": "takes screenshots", "T1140": "decodes xor payload"}
+    pairs = [(tid, f"The implant {words[tid]} (sample {k}).") for tid in words for k in range(20)]
+    vectors = np.zeros((len(pairs), DIM), dtype=np.float32)
+    alone = procedure_model(pairs, vectors)
+    monkeypatch.setattr(techniques_model, "fit_classifier",
+                        lambda *a, **k: pytest.fail("a bank of the same texts made a different model"))
+    bank = LexicalBank(pairs)  # by sub-technique: other centroids, the same words
+    shared = procedure_model(pairs, vectors, bank)
+    assert shared.lexical is bank and shared.ids == alone.ids
+    texts = ["It dumps lsass memory.", "Screenshots are taken."]
+    assert np.array_equal(shared.probabilities(vectors[:2], texts), alone.probabilities(vectors[:2], texts))
+
+
 def test_procedure_model_weighs_classes_by_their_size():
     """A technique with many examples does not win a sentence that is as close to a rare one."""
     words = {"T1113": "takes screenshots of the desktop", "T1140": "decodes its xor payload"}

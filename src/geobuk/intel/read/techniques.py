@@ -115,13 +115,14 @@ class TechniqueExtractor:
         self.lexical: LexicalBank | None = None
         if self.knowledge is not None:
             self.catalog.update(self.knowledge.techniques)
+            store_texts = description_texts(self.knowledge) + procedure_texts(self.knowledge)
+            self.lexical = LexicalBank(store_texts) if store_texts else None
             if semantic:
                 self.descriptions, self.procedures = store_banks(self.knowledge)
                 if self.procedures is not None:
                     self.centroids = self.procedures.centroids()
-                    self.model = procedure_model(*classifier_examples(self.knowledge))
-            store_texts = description_texts(self.knowledge) + procedure_texts(self.knowledge)
-            self.lexical = LexicalBank(store_texts) if store_texts else None
+                    # the same texts as the lexical bank's: the classifier shares its vocabulary
+                    self.model = procedure_model(*classifier_examples(self.knowledge), self.lexical)
         self.ids = sorted(t.id for t in self.catalog.values() if not t.status)
         self.column = {tid: i for i, tid in enumerate(self.ids)}
         shipped = shipped_catalog()

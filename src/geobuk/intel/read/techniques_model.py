@@ -133,18 +133,23 @@ class ProcedureModel:
         return softmax(z)
 
 
-def procedure_model(pairs: Sequence[tuple[str, str]], vectors: np.ndarray) -> ProcedureModel | None:
+def procedure_model(pairs: Sequence[tuple[str, str]], vectors: np.ndarray,
+                    words: LexicalBank | None = None) -> ProcedureModel | None:
     """The classifier for (technique id, procedure example) ``pairs`` and their sentence vectors.
 
-    Loaded from the cache when these examples were seen before, else fitted and cached. None when
-    the examples name fewer than two parent techniques: there is nothing to tell apart.
+    ``words`` lends its vocabulary and IDF to the word view (the extractor passes its own bank, made
+    from the same texts: a second one costs about a second for ATT&CK); by default a bank is made
+    from ``pairs``. Loaded from the cache when these examples and this vocabulary were seen before,
+    else fitted and cached. None when the examples name fewer than two parent techniques: there is
+    nothing to tell apart.
     """
     parents = [(parent_of(tid), text) for tid, text in pairs]
-    lexical = LexicalBank(parents)
-    ids = lexical.ids  # sorted, as scikit-learn sorts its classes: the columns line up
+    ids = sorted({p for p, _ in parents})  # as scikit-learn sorts its classes: the columns line up
     if len(ids) < 2:
         return None
-    key = texts_key([MODEL_VERSION, *(f"{p}\t{t}" for p, t in parents)])
+    lexical = words if words is not None else LexicalBank(parents)
+    key = texts_key([MODEL_VERSION, *(f"{p}\t{t}" for p, t in parents),
+                     "\tvocabulary", *lexical.vocab, lexical.idf.tobytes().hex()])
     path = cache_dir() / f"model-{key}.npz"
     if path.exists():
         try:
