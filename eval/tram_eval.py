@@ -63,7 +63,7 @@ from geobuk.intel.read.techniques import (
     TechniqueExtractor,
     whole_sentence,
 )
-from geobuk.intel.read.techniques_bank import classifier_examples
+from geobuk.intel.read.techniques_bank import StoreTexts
 from geobuk.intel.read.techniques_catalog import StoreKnowledge, attack_id, clean_markup, parent_of
 from geobuk.intel.read.techniques_lexical import LexicalBank
 from geobuk.intel.read.techniques_model import GRAM_SCALE, VECTOR_SCALE, C, CharGrams, design, fit_classifier
@@ -297,10 +297,10 @@ def run_settings(args: argparse.Namespace) -> None:
     """The store classifier's settings, each changed alone, on the check examples of ``fit``'s split.
 
     The classifier learns from half 0 as the extractor would from a store holding it
-    (``classifier_examples``); the figure is top-1 among all parent techniques.
+    (``StoreTexts.classifier_examples``); the figure is top-1 among all parent techniques.
     """
     bank_know, _, check_part, _ = held_out_split(args.sample)
-    pairs, vectors = classifier_examples(bank_know)
+    pairs, vectors = StoreTexts(bank_know).classifier_examples()
     texts = [t for _, t in pairs]
     y = np.array([parent_of(tid) for tid, _ in pairs])
     lexical, grams = LexicalBank([(p, t) for p, t in zip(y, texts, strict=True)]), CharGrams.fit(texts)

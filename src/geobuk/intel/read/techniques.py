@@ -33,13 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from geobuk.intel.read.model import Fact, Span
-from geobuk.intel.read.techniques_bank import (
-    classifier_examples,
-    description_texts,
-    geobuk_bank,
-    procedure_texts,
-    store_banks,
-)
+from geobuk.intel.read.techniques_bank import StoreTexts, geobuk_bank
 from geobuk.intel.read.techniques_catalog import (
     StoreKnowledge,
     Technique,
@@ -115,14 +109,15 @@ class TechniqueExtractor:
         self.lexical: LexicalBank | None = None
         if self.knowledge is not None:
             self.catalog.update(self.knowledge.techniques)
-            store_texts = description_texts(self.knowledge) + procedure_texts(self.knowledge)
+            texts = StoreTexts(self.knowledge)
+            store_texts = texts.descriptions + texts.procedures
             self.lexical = LexicalBank(store_texts) if store_texts else None
             if semantic:
-                self.descriptions, self.procedures = store_banks(self.knowledge)
+                self.descriptions, self.procedures = texts.banks()
                 if self.procedures is not None:
                     self.centroids = self.procedures.centroids()
                     # the same texts as the lexical bank's: the classifier shares its vocabulary
-                    self.model = procedure_model(*classifier_examples(self.knowledge), self.lexical)
+                    self.model = procedure_model(*texts.classifier_examples(), self.lexical)
         self.ids = sorted(t.id for t in self.catalog.values() if not t.status)
         self.column = {tid: i for i, tid in enumerate(self.ids)}
         shipped = shipped_catalog()

@@ -10,7 +10,7 @@ names (shipped, always there), sentences of the ATT&CK descriptions and the proc
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -97,25 +97,40 @@ def procedure_texts(know: StoreKnowledge) -> list[tuple[str, str]]:
     return pairs
 
 
-def classifier_examples(know: StoreKnowledge) -> tuple[list[tuple[str, str]], np.ndarray]:
-    """What the store's classifier learns from, and their vectors: the procedure examples, and the
-    descriptions' first sentences (ATT&CK's own words for what a technique is, and the only text of
-    techniques no group is known to use). The vectors are ``store_banks``' (read from the cache).
+class StoreTexts:
+    """The store's description and procedure texts, listed once and embedded at most once.
+
+    The lexical bank, the two similarity banks and the classifier all read the same texts; their
+    vectors come from the disk cache, which is read once here rather than once per user.
     """
-    procs, descs = procedure_texts(know), description_texts(know)
-    vectors = [cached_embed([t for _, t in pairs]) for pairs in (procs, descs) if pairs]
-    return procs + descs, np.vstack(vectors) if vectors else np.zeros((0, DIM), dtype=np.float32)
+
+    def __init__(self, know: StoreKnowledge) -> None:
+        self.descriptions = description_texts(know)
+        self.procedures = procedure_texts(know)
+
+    @cached_property
+    def description_vectors(self) -> np.ndarray:
+        return _vectors(self.descriptions)
+
+    @cached_property
+    def procedure_vectors(self) -> np.ndarray:
+        return _vectors(self.procedures)
+
+    def banks(self) -> tuple[Prototypes | None, Prototypes | None]:
+        """The description and procedure banks (embedded once per ATT&CK version, then cached)."""
+        return (Prototypes.build(self.descriptions, self.description_vectors) if self.descriptions else None,
+                Prototypes.build(self.procedures, self.procedure_vectors) if self.procedures else None)
+
+    def classifier_examples(self) -> tuple[list[tuple[str, str]], np.ndarray]:
+        """What the store's classifier learns from, and their vectors: the procedure examples, and the
+        descriptions' first sentences (ATT&CK's own words for what a technique is, and the only text
+        of techniques no group is known to use)."""
+        return (self.procedures + self.descriptions,
+                np.vstack([self.procedure_vectors, self.description_vectors]))
 
 
-def store_banks(know: StoreKnowledge) -> tuple[Prototypes | None, Prototypes | None]:
-    """The store's description and procedure banks (embedded once per ATT&CK version, then cached)."""
-    banks = []
-    for pairs in (description_texts(know), procedure_texts(know)):
-        if not pairs:
-            banks.append(None)
-            continue
-        banks.append(Prototypes.build(pairs, cached_embed([t for _, t in pairs])))
-    return banks[0], banks[1]
+def _vectors(pairs: list[tuple[str, str]]) -> np.ndarray:
+    return cached_embed([t for _, t in pairs]) if pairs else np.zeros((0, DIM), dtype=np.float32)
 
 
 def write_shipped_vectors(path: Path) -> int:
